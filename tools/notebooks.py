@@ -1,0 +1,145 @@
+"""Book maintenance: list, execute, re-run (nbval) and hygiene-check the notebooks in _toc.yml.
+
+    python tools/notebooks.py list                 # notebooks in _toc.yml, in book order
+    python tools/notebooks.py execute [NB ...]     # run in place, fresh kernel, top to bottom
+    python tools/notebooks.py nbval [NB ...]       # pytest --nbval-lax per notebook, timed
+    python tools/notebooks.py check [NB ...]       # committed executed, in order, no errors/log noise
+
+Without notebook arguments each command works on every notebook listed in _toc.yml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Lines that only TensorFlow/absl/XLA log machinery prints; none may reach a committed output.
+TF_LOG_PATTERNS = re.compile(
+    r"(^[IWEF]\d{4} \d\d:\d\d|tensorflow/core|tensorflow/compiler|oneDNN custom operations|"
+    r"cuda_(?:dnn|blas|fft|driver)|Unable to register cu|absl::InitializeLog|"
+    r"This TensorFlow binary is optimized|computation_placer|WARNING:absl|XLA service)", re.M)
+
+
+def toc_notebooks() -> list[Path]:
+    """Notebook paths listed in _toc.yml, in reading order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []) or []:
+                    walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    files.append(toc["root"])
+    walk(toc)
+    paths = []
+    for f in files:
+        p = ROOT / f
+        if not p.suffix:
+            p = next((p.with_suffix(s) for s in (".ipynb", ".md") if p.with_suffix(s).exists()),
+                     p.with_suffix(".ipynb"))
+        if p.suffix == ".ipynb":
+            if not p.exists():
+                raise SystemExit(f"_toc.yml lists {f}, but {p} does not exist")
+            paths.append(p)
+    return paths
+
+
+def execute(path: Path, timeout: int = 900) -> float:
+    """Execute a notebook in place in a fresh kernel; return the wall time in seconds."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                          "language": "python"})
+    nbformat.write(nb, path)
+    return seconds
+
+
+def hygiene_problems(path: Path) -> list[str]:
+    """What is wrong with a committed notebook; an empty list when it is clean."""
+    nb = nbformat.read(path, as_version=4)
+    problems = []
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    counts = [c.get("execution_count") for c in code]
+    if counts != list(range(1, len(code) + 1)):
+        problems.append(f"execution counts are {counts}, not 1..{len(code)} (re-run top to bottom "
+                        "in a fresh kernel)")
+    if not any(c.get("outputs") for c in code):
+        problems.append("no cell has any output (the notebook was not executed)")
+    for i, cell in enumerate(code, 1):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                problems.append(f"code cell {i} has an error output: {out.get('ename')}: {out.get('evalue')}")
+            text = out.get("text", "") if out.get("output_type") == "stream" else \
+                str(out.get("data", {}).get("text/plain", ""))
+            match = TF_LOG_PATTERNS.search(text)
+            if match:
+                line = text[max(0, match.start() - 20): match.end() + 60].strip()
+                problems.append(f"code cell {i} prints TensorFlow log noise: {line!r}")
+    return problems
+
+
+def _targets(args) -> list[Path]:
+    return [Path(p).resolve() for p in args.notebooks] if args.notebooks else toc_notebooks()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["list", "execute", "nbval", "check"])
+    parser.add_argument("notebooks", nargs="*")
+    args = parser.parse_args()
+    targets = _targets(args)
+    if not targets:
+        print("no notebooks found", file=sys.stderr)
+        return 1
+    failed = []
+    for path in targets:
+        rel = path.relative_to(ROOT)
+        if args.command == "list":
+            print(rel)
+        elif args.command == "execute":
+            print(f"executing {rel} ...", flush=True)
+            print(f"  {execute(path):6.1f} s  {rel}", flush=True)
+        elif args.command == "nbval":
+            start = time.perf_counter()
+            rc = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                  "--nbval-lax", "--nbval-cell-timeout=900", str(path)], cwd=ROOT)
+            print(f"nbval {'ok  ' if rc == 0 else 'FAIL'} {time.perf_counter() - start:6.1f} s  {rel}",
+                  flush=True)
+            if rc != 0:
+                failed.append(str(rel))
+        else:
+            problems = hygiene_problems(path)
+            print(f"{'ok  ' if not problems else 'FAIL'} {rel}")
+            for p in problems:
+                print(f"      {p}")
+            if problems:
+                failed.append(str(rel))
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
