@@ -2,7 +2,7 @@
 #   make book   set up everything, then build the HTML book into _build/html
 #   make test   set up everything, then run every test (unit tests, notebook hygiene, nbval,
 #               a warnings-as-errors book build and a headless-browser check of the HTML)
-# Other targets: setup, execute (re-run notebooks in place), assignments, clean.
+# Other targets: setup, execute (re-run notebooks in place), assignments (nbgrader release), clean.
 
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
@@ -11,7 +11,7 @@ MATHJAX := 3.2.2
 BOOK_DATA_DIR ?= $(if $(wildcard ../shared/datasets/mnist),$(abspath ../shared/datasets),)
 export BOOK_DATA_DIR
 
-.PHONY: book test setup mathjax browser execute clean
+.PHONY: book test setup mathjax browser execute assignments clean
 
 book: setup mathjax
 	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
@@ -45,5 +45,9 @@ browser:
 execute: setup
 	$(PY) tools/notebooks.py execute $(NOTEBOOKS)
 
+# nbgrader: every chapter's Exercises section -> _assignments/release/<chapter>/ (no solutions)
+assignments: setup
+	$(PY) tools/assignments.py generate
+
 clean:
-	rm -rf _build .cache _static/mathjax
+	rm -rf _build .cache _static/mathjax _assignments

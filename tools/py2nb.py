@@ -3,7 +3,8 @@
     python tools/py2nb.py draft.py chapters/my_chapter.ipynb
 
 Cells start at lines `# %%` (code) or `# %% [markdown]` (markdown; each line's leading `# ` is
-removed). Tags go in brackets: `# %% tags=["hide-input"]`.
+removed). Tags go in brackets: `# %% tags=["hide-input"]`. nbgrader cells add
+`nbgrader="solution GRADE_ID"` or `nbgrader="test GRADE_ID POINTS"` after the tags.
 """
 
 import json
@@ -12,11 +13,22 @@ import sys
 
 import nbformat
 
-HEADER = re.compile(r"^# %%(?P<md> \[markdown\])?(?:\s+tags=(?P<tags>\[.*\]))?\s*$")
+HEADER = re.compile(r"^# %%(?P<md> \[markdown\])?(?:\s+tags=(?P<tags>\[.*?\]))?"
+                    r"(?:\s+nbgrader=\"(?P<nbgrader>[^\"]+)\")?\s*$")
+
+
+def nbgrader_metadata(spec: str) -> dict:
+    """'solution ID' or 'test ID POINTS' -> nbgrader cell metadata (schema 3)."""
+    kind, grade_id, *points = spec.split()
+    meta = {"grade_id": grade_id, "schema_version": 3, "locked": kind == "test",
+            "solution": kind == "solution", "grade": kind == "test"}
+    if kind == "test":
+        meta["points"] = int(points[0])
+    return meta
 
 
 def convert(text: str) -> nbformat.NotebookNode:
-    cells, kind, tags, lines = [], None, [], []
+    cells, kind, tags, grader, lines = [], None, [], None, []
 
     def flush():
         if kind is None:
@@ -29,6 +41,8 @@ def convert(text: str) -> nbformat.NotebookNode:
             cell = nbformat.v4.new_code_cell(body)
         if tags:
             cell.metadata["tags"] = tags
+        if grader:
+            cell.metadata["nbgrader"] = nbgrader_metadata(grader)
         cells.append(cell)
 
     for line in text.split("\n"):
@@ -37,6 +51,7 @@ def convert(text: str) -> nbformat.NotebookNode:
             flush()
             kind = "markdown" if m.group("md") else "code"
             tags = json.loads(m.group("tags")) if m.group("tags") else []
+            grader = m.group("nbgrader")
             lines = []
         elif kind is not None:
             lines.append(line)

@@ -20,6 +20,7 @@ step() {  # step NAME COMMAND...
 step "unit tests (pytest tests/)"       "$PY" -m pytest -q -p no:cacheprovider tests/
 step "notebook hygiene"                  "$PY" tools/notebooks.py check
 step "notebooks re-executed (nbval)"     "$PY" tools/notebooks.py nbval
+step "nbgrader assignments (release, autograde)" "$PY" tools/assignments.py check
 step "book build (warnings are errors)"  "$BIN/jupyter-book" build . --warningiserror --nitpick --keep-going --quiet
 step "built book in headless Chromium"   "$PY" tools/browser_check.py
 

@@ -1,0 +1,146 @@
+"""nbgrader assignments from the book's chapters, and the checks CI runs on them.
+
+    python tools/assignments.py generate   # source/ -> release/ (nbgrader generate_assignment)
+    python tools/assignments.py check      # generate, then verify release and autograding
+
+A chapter's coding exercises are nbgrader cells (metadata ``nbgrader``: solution cells with
+``### BEGIN SOLUTION`` / ``### END SOLUTION``, locked test cells with points) in its final
+"Exercises" section. The assignment for a chapter is that chapter's first code cell (the set-up)
+followed by everything from its ``## Exercises`` heading on, so exercises must be self-contained:
+an assignment runs in seconds instead of re-training the chapter's models. Everything is written
+under ``_assignments/`` (course directory for nbgrader: source/, release/, submitted/, autograded/).
+
+`check` verifies that (1) no solution code reaches the release, (2) autograding the source
+notebooks gives full marks, (3) autograding the unmodified release gives zero marks, without crashing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebooks import ROOT, toc_notebooks  # noqa: E402
+
+COURSE = ROOT / "_assignments"
+CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "deep-unsupervised"
+c.Execute.timeout = 300
+"""
+
+
+def has_graded_cells(nb) -> bool:
+    return any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells)
+
+
+def assignment_from_chapter(nb) -> nbformat.NotebookNode:
+    """The chapter's set-up cell plus its Exercises section, as a new notebook."""
+    start = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                  and c.source.lstrip().startswith("## Exercises")), None)
+    if start is None:
+        raise ValueError("chapter has nbgrader cells but no '## Exercises' heading")
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    cells = [nbformat.from_dict(dict(c)) for c in [setup] + nb.cells[start:]]
+    for c in cells:
+        if c.cell_type == "code":
+            c.outputs, c.execution_count = [], None
+    out = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
+    return out
+
+
+def nbgrader(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    return subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=COURSE,
+                          env=env, capture_output=True, text=True)
+
+
+def generate() -> list[str]:
+    """Write source/ from the chapters and run nbgrader generate_assignment; return the names."""
+    shutil.rmtree(COURSE, ignore_errors=True)
+    COURSE.mkdir()
+    (COURSE / "nbgrader_config.py").write_text(CONFIG.format(root=str(COURSE)))
+    names = []
+    for path in toc_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        if not has_graded_cells(nb):
+            continue
+        name = path.stem
+        (COURSE / "source" / name).mkdir(parents=True)
+        nbformat.write(assignment_from_chapter(nb), COURSE / "source" / name / f"{name}.ipynb")
+        result = nbgrader("generate_assignment", name, "--force")
+        if result.returncode != 0 or not (COURSE / "release" / name / f"{name}.ipynb").exists():
+            raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{result.stdout}{result.stderr}")
+        print(f"released {name}: _assignments/release/{name}/{name}.ipynb")
+        names.append(name)
+    if not names:
+        raise SystemExit("no chapter has nbgrader exercises")
+    return names
+
+
+def solution_lines(nb) -> list[str]:
+    """The code lines between BEGIN/END SOLUTION markers in a notebook's solution cells."""
+    lines, inside = [], False
+    for cell in nb.cells:
+        for line in cell.source.splitlines():
+            if "### END SOLUTION" in line:
+                inside = False
+            elif inside and line.strip() and not line.strip().startswith("#"):
+                lines.append(line.strip())
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+    return lines
+
+
+def grades(name: str, student: str) -> tuple[float, float, list[str]]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{COURSE / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(name, student)
+        failed = [g.name for nb in sub.notebooks for g in nb.grades
+                  if g.max_score and (g.score or 0) < g.max_score]
+        return sub.score, sub.max_score, failed
+
+
+def check() -> int:
+    problems = []
+    for name in generate():
+        source = nbformat.read(COURSE / "source" / name / f"{name}.ipynb", as_version=4)
+        released_text = (COURSE / "release" / name / f"{name}.ipynb").read_text()
+        leaked = [ln for ln in solution_lines(source) if ln in released_text]
+        if "BEGIN SOLUTION" in released_text or leaked:
+            problems.append(f"{name}: solution code in the release: {leaked[:3]}")
+        for student, origin in (("instructor-solutions", "source"), ("unmodified-release", "release")):
+            target = COURSE / "submitted" / student / name
+            target.mkdir(parents=True)
+            shutil.copy(COURSE / origin / name / f"{name}.ipynb", target)
+            result = nbgrader("autograde", name, "--force", "--create", "--student", student)
+            if result.returncode != 0:
+                problems.append(f"{name}: autograde of {origin} crashed:\n{result.stderr[-2000:]}")
+                continue
+            score, max_score, failed = grades(name, student)
+            print(f"{name}: {origin:7s} scores {score:g} / {max_score:g}")
+            if origin == "source" and score != max_score:
+                problems.append(f"{name}: source notebook scores {score}/{max_score}; failing: {failed}")
+            if origin == "release" and score != 0:
+                problems.append(f"{name}: unmodified release scores {score}/{max_score}, not 0")
+            if max_score == 0:
+                problems.append(f"{name}: no points to grade")
+    for p in problems:
+        print("FAIL", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "generate":
+        generate()
+    elif command == "check":
+        sys.exit(check())
+    else:
+        raise SystemExit(__doc__)
