@@ -73,3 +73,25 @@ def _check_matrix(a, name: str, width: int | None = None) -> np.ndarray:
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return a
+
+
+def principal_angles(a, b) -> np.ndarray:
+    """Principal angles (radians, ascending) between the subspaces spanned by the ROWS of a and b.
+
+    For orthonormal bases Q_a, Q_b of the two row spaces, the cosines of the angles are the
+    singular values of Q_a Q_bᵀ (Björck & Golub, 1973). All angles are 0 when the subspaces
+    coincide and π/2 for orthogonal ones. Use it to compare, e.g., the PCA axes ``PCA.W`` with
+    the weights a linear autoencoder learnt.
+
+    Args:
+        a: (k, n) array; b: (l, n) array, both of full row rank.
+
+    Returns:
+        min(k, l) angles in [0, π/2].
+    """
+    a, b = _check_matrix(a, "a"), _check_matrix(b, "b")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"a and b must live in the same space; got {a.shape[1]} and {b.shape[1]} columns")
+    qa, qb = np.linalg.qr(a.T)[0], np.linalg.qr(b.T)[0]
+    cosines = np.linalg.svd(qa.T @ qb, compute_uv=False)
+    return np.arccos(np.clip(cosines, -1.0, 1.0))[: min(len(a), len(b))]
