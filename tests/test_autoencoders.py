@@ -92,3 +92,12 @@ def test_train_with_separate_target_and_bad_arguments():
         A.train(ae, clean, loss="mse", learning_rate=0.0, epochs=1)
     with pytest.raises(ValueError, match="same length"):
         A.train(ae, clean, clean[:5], loss="mse", learning_rate=1e-3, epochs=1)
+
+
+def test_conv_autoencoder_kernel_initializer_is_applied_everywhere():
+    from deep_unsupervised import autoencoders as A
+
+    model = A.conv_autoencoder(kernel_initializer="zeros", optimizer=None)
+    kernels = [w for w in model.weights if "kernel" in w.path]
+    assert len(kernels) == 6 and all(not w.numpy().any() for w in kernels)
+    assert model.count_params() == 3_801

@@ -132,7 +132,8 @@ def deep_autoencoder(input_dim: int = 784, hidden=128, code_dim: int = 32,
 
 def conv_autoencoder(filters=(16, 8, 8), input_shape=(28, 28, 1), pad: int = 2,
                      activation="relu", loss: str = "binary_crossentropy", optimizer="adam",
-                     learning_rate: float = 1e-3) -> Autoencoder:
+                     learning_rate: float = 1e-3,
+                     kernel_initializer="glorot_uniform") -> Autoencoder:
     """The lecture's convolutional autoencoder, layer for layer.
 
     Encoder: zero-pad 28×28 to 32×32, then for each entry of ``filters`` a 3×3 ReLU convolution
@@ -147,6 +148,8 @@ def conv_autoencoder(filters=(16, 8, 8), input_shape=(28, 28, 1), pad: int = 2,
             divisible by 2 ** len(filters).
         pad: zero-padding added on every side (cropped off again at the end).
         activation: activation of the hidden layers (e.g. ``"leaky_relu"``); the output is sigmoid.
+        kernel_initializer: initialiser of every kernel; Keras's default is Glorot uniform, and
+            ``"he_normal"`` suits ReLU layers better (fewer channels that start, and stay, dead).
     """
     filters = tuple(filters)
     if not filters:
@@ -163,17 +166,19 @@ def conv_autoencoder(filters=(16, 8, 8), input_shape=(28, 28, 1), pad: int = 2,
     x = keras.Input(shape=tuple(input_shape), name="x")
     h = layers.ZeroPadding2D((pad, pad), name="x_up")(x)
     for i, f in enumerate(filters, start=1):
-        h = layers.Conv2D(f, (3, 3), padding="same", activation=activation, name=f"h_{i}")(h)
+        h = layers.Conv2D(f, (3, 3), padding="same", activation=activation,
+                          kernel_initializer=kernel_initializer, name=f"h_{i}")(h)
         h = layers.MaxPooling2D((2, 2), name=f"p_{i}" if i < len(filters) else "z")(h)
     encoder = keras.Model(x, h, name="encoder")
 
     z = keras.Input(shape=tuple(h.shape[1:]), name="z")
     h = z
     for i, f in enumerate(filters[::-1][1:], start=len(filters) + 1):
-        h = layers.Conv2DTranspose(f, (3, 3), padding="same", strides=(2, 2),
-                                   activation=activation, name=f"h_{i}")(h)
+        h = layers.Conv2DTranspose(f, (3, 3), padding="same", strides=(2, 2), activation=activation,
+                                   kernel_initializer=kernel_initializer, name=f"h_{i}")(h)
     y_up = layers.Conv2DTranspose(input_shape[2], (3, 3), padding="same", strides=(2, 2),
-                                  activation="sigmoid", name="y_up")(h)
+                                  activation="sigmoid", kernel_initializer=kernel_initializer,
+                                  name="y_up")(h)
     decoder = keras.Model(z, layers.Cropping2D((pad, pad), name="y")(y_up), name="decoder")
     return _finish(encoder, decoder, "conv_autoencoder", loss, optimizer, learning_rate)
 
