@@ -2,11 +2,12 @@
 
     python tools/assignments.py generate   # source/ -> release/ (nbgrader generate_assignment)
     python tools/assignments.py check      # generate, then verify release and autograding
+    python tools/assignments.py check vae pca   # the same for some chapters only
 
 A chapter's coding exercises are nbgrader cells (metadata ``nbgrader``: solution cells with
 ``### BEGIN SOLUTION`` / ``### END SOLUTION``, locked test cells with points) in its final
-"Exercises" section. The assignment for a chapter is that chapter's first code cell (the set-up)
-followed by everything from its ``## Exercises`` heading on, so exercises must be self-contained:
+"Exercises" section. The assignment for a chapter is that chapter's hidden Colab install cell and
+its first code cell (the set-up), followed by everything from its ``## Exercises`` heading on, so exercises must be self-contained:
 an assignment runs in seconds instead of re-training the chapter's models. Everything is written
 under ``_assignments/`` (course directory for nbgrader: source/, release/, submitted/, autograded/).
 
@@ -25,9 +26,10 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, toc_notebooks  # noqa: E402
+from notebooks import ROOT, is_colab_cell, toc_notebooks  # noqa: E402
 
-COURSE = ROOT / "_assignments"
+# BOOK_ASSIGNMENTS_DIR lets two checks run side by side (each needs its own course directory).
+COURSE = Path(os.environ.get("BOOK_ASSIGNMENTS_DIR", ROOT / "_assignments")).resolve()
 CONFIG = """c = get_config()
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = "deep-unsupervised"
@@ -45,8 +47,9 @@ def assignment_from_chapter(nb) -> nbformat.NotebookNode:
                   and c.source.lstrip().startswith("## Exercises")), None)
     if start is None:
         raise ValueError("chapter has nbgrader cells but no '## Exercises' heading")
-    setup = next(c for c in nb.cells if c.cell_type == "code")
-    cells = [nbformat.from_dict(dict(c)) for c in [setup] + nb.cells[start:]]
+    colab = [c for c in nb.cells[:1] if is_colab_cell(c)]  # keeps the assignment runnable on Colab
+    setup = next(c for c in nb.cells if c.cell_type == "code" and not is_colab_cell(c))
+    cells = [nbformat.from_dict(dict(c)) for c in colab + [setup] + nb.cells[start:]]
     for c in cells:
         if c.cell_type == "code":
             c.outputs, c.execution_count = [], None
@@ -60,7 +63,7 @@ def nbgrader(*args: str) -> subprocess.CompletedProcess:
                           env=env, capture_output=True, text=True)
 
 
-def generate() -> list[str]:
+def generate(only: list[str] | None = None) -> list[str]:
     """Write source/ from the chapters and run nbgrader generate_assignment; return the names."""
     shutil.rmtree(COURSE, ignore_errors=True)
     COURSE.mkdir()
@@ -68,7 +71,7 @@ def generate() -> list[str]:
     names = []
     for path in toc_notebooks():
         nb = nbformat.read(path, as_version=4)
-        if not has_graded_cells(nb):
+        if not has_graded_cells(nb) or (only and path.stem not in only):
             continue
         name = path.stem
         (COURSE / "source" / name).mkdir(parents=True)
@@ -107,9 +110,9 @@ def grades(name: str, student: str) -> tuple[float, float, list[str]]:
         return sub.score, sub.max_score, failed
 
 
-def check() -> int:
+def check(only: list[str] | None = None) -> int:
     problems = []
-    for name in generate():
+    for name in generate(only):
         source = nbformat.read(COURSE / "source" / name / f"{name}.ipynb", as_version=4)
         released_text = (COURSE / "release" / name / f"{name}.ipynb").read_text()
         leaked = [ln for ln in solution_lines(source) if ln in released_text]
@@ -139,8 +142,8 @@ def check() -> int:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "generate":
-        generate()
+        generate(sys.argv[2:])
     elif command == "check":
-        sys.exit(check())
+        sys.exit(check(sys.argv[2:]))
     else:
         raise SystemExit(__doc__)

@@ -4,8 +4,14 @@
     python tools/notebooks.py execute [NB ...]     # run in place, fresh kernel, top to bottom
     python tools/notebooks.py nbval [NB ...]       # pytest --nbval-lax per notebook, timed
     python tools/notebooks.py check [NB ...]       # committed executed, in order, no errors/log noise
+    python tools/notebooks.py colab [NB ...]       # (re)write each notebook's hidden Colab cell
 
 Without notebook arguments each command works on every notebook listed in _toc.yml.
+
+The Colab cell is every notebook's first cell, tagged ``remove-cell`` (so the HTML book hides it):
+on Colab, where the book's package is missing, it pip-installs ``lib/`` from the repository named by
+``repository.url`` and ``repository.branch`` in ``_config.yml``; anywhere else it does nothing. A fork
+changes that one setting and runs ``colab``; ``check`` fails while a notebook's cell is out of date.
 """
 
 from __future__ import annotations
@@ -60,6 +66,50 @@ def toc_notebooks() -> list[Path]:
     return paths
 
 
+COLAB_TAG = "colab-install"
+COLAB_CELL = """\
+# Hidden in the book. On Colab (or anywhere the book's package is missing) this installs it from
+# the book's repository; on Binder and in a local checkout it does nothing.
+import importlib.util, subprocess, sys
+if importlib.util.find_spec("deep_unsupervised") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "deep-unsupervised @ git+{url}@{branch}#subdirectory=lib"], check=True)"""
+
+
+def colab_cell_source() -> str:
+    """The Colab install cell for the repository that _config.yml names."""
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    url = repo["url"].rstrip("/")
+    return COLAB_CELL.format(url=url if url.endswith(".git") else url + ".git",
+                             branch=repo.get("branch", "main"))
+
+
+def is_colab_cell(cell) -> bool:
+    return COLAB_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def write_colab_cell(path: Path) -> bool:
+    """Insert or update the notebook's hidden first cell; return True when the file changed.
+
+    An existing cell keeps its outputs and execution count (it prints nothing where the package is
+    installed), so only the source changes and the notebook stays validly executed.
+    """
+    nb = nbformat.read(path, as_version=4)
+    source = colab_cell_source()
+    cells = [c for c in nb.cells if is_colab_cell(c)]
+    if cells and cells[0].source == source and nb.cells[0] is cells[0]:
+        return False
+    if cells:
+        cells[0].source = source
+        nb.cells.remove(cells[0])
+        nb.cells.insert(0, cells[0])
+    else:
+        cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["remove-cell", COLAB_TAG]})
+        nb.cells.insert(0, cell)
+    nbformat.write(nb, path)
+    return True
+
+
 def execute(path: Path, timeout: int = 900) -> float:
     """Execute a notebook in place in a fresh kernel; return the wall time in seconds."""
     from nbclient import NotebookClient
@@ -79,6 +129,12 @@ def hygiene_problems(path: Path) -> list[str]:
     """What is wrong with a committed notebook; an empty list when it is clean."""
     nb = nbformat.read(path, as_version=4)
     problems = []
+    if not nb.cells or not is_colab_cell(nb.cells[0]):
+        problems.append("the first cell is not the hidden Colab install cell "
+                        "(run: python tools/notebooks.py colab)")
+    elif nb.cells[0].source != colab_cell_source():
+        problems.append("the Colab install cell does not match repository.url in _config.yml "
+                        "(run: python tools/notebooks.py colab)")
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     counts = [c.get("execution_count") for c in code]
     if counts != list(range(1, len(code) + 1)):
@@ -105,7 +161,7 @@ def _targets(args) -> list[Path]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["list", "execute", "nbval", "check"])
+    parser.add_argument("command", choices=["list", "execute", "nbval", "check", "colab"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args()
     targets = _targets(args)
@@ -120,6 +176,8 @@ def main() -> int:
         elif args.command == "execute":
             print(f"executing {rel} ...", flush=True)
             print(f"  {execute(path):6.1f} s  {rel}", flush=True)
+        elif args.command == "colab":
+            print(f"{'updated' if write_colab_cell(path) else 'up to date'}: {rel}")
         elif args.command == "nbval":
             start = time.perf_counter()
             rc = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
