@@ -3,7 +3,9 @@
 For the start page and one chapter (the first notebook chapter of _toc.yml, or the pages given on
 the command line) it checks that MathJax typeset the maths (MathJax output elements present, no
 raw TeX errors), that every image on the page loaded (complete, with a natural width), and saves a
-full-page screenshot under _build/screenshots/.
+full-page screenshot under _build/screenshots/. On a notebook chapter it also checks the buttons a
+student uses: the .ipynb download link works, the Binder and Colab launch links name this notebook,
+and the hidden Colab install cell is not shown.
 
     python tools/browser_check.py [PAGE.html ...]
 """
@@ -78,8 +80,28 @@ def check_page(page, url: str) -> list[str]:
     broken = [i["src"] for i in stats["images"] if not i["ok"]]
     if broken:
         problems.append(f"{len(broken)} image(s) failed to load: {broken[:5]}")
+    if url.endswith(".html") and "/chapters/" in url:
+        problems += check_notebook_buttons(page, url)
     print(f"  {url}: MathJax {stats['typeset']} formulas, {len(stats['images'])} images, "
           f"{len(broken)} broken")
+    return problems
+
+
+def check_notebook_buttons(page, url: str) -> list[str]:
+    """Download and launch buttons of a notebook chapter, and the hidden Colab cell."""
+    problems = []
+    stem = url.rsplit("/", 1)[-1][:-len(".html")]
+    links = page.evaluate("() => Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    download = [h for h in links if h.endswith(f"_sources/chapters/{stem}.ipynb")]
+    if not download:
+        problems.append("no download button for the notebook (.ipynb)")
+    elif page.request.get(download[0]).status != 200:
+        problems.append(f"the notebook download link {download[0]} does not work")
+    for name, host in (("Binder", "mybinder.org"), ("Colab", "colab.research.google.com")):
+        if not any(host in h and f"chapters/{stem}.ipynb" in h for h in links):
+            problems.append(f"no {name} launch button for chapters/{stem}.ipynb")
+    if "find_spec(\"deep_unsupervised\")" in page.inner_text("body"):
+        problems.append("the Colab install cell is visible (it should be tagged remove-cell)")
     return problems
 
 

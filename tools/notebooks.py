@@ -1,7 +1,8 @@
 """Book maintenance: list, execute, re-run (nbval) and hygiene-check the notebooks in _toc.yml.
 
     python tools/notebooks.py list                 # notebooks in _toc.yml, in book order
-    python tools/notebooks.py execute [NB ...]     # run in place, fresh kernel, top to bottom
+    python tools/notebooks.py execute [NB ...]     # run in place, fresh kernel, top to bottom;
+                                                   # wall times go to benchmarks/notebook_times.json
     python tools/notebooks.py nbval [NB ...]       # pytest --nbval-lax per notebook, timed
     python tools/notebooks.py check [NB ...]       # committed executed, in order, no errors/log noise
     python tools/notebooks.py colab [NB ...]       # (re)write each notebook's hidden Colab cell
@@ -110,19 +111,72 @@ def write_colab_cell(path: Path) -> bool:
     return True
 
 
-def execute(path: Path, timeout: int = 900) -> float:
-    """Execute a notebook in place in a fresh kernel; return the wall time in seconds."""
+def _peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a live process in MB; 0 where /proc is not available."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def execute(path: Path, timeout: int = 900) -> tuple[float, float]:
+    """Execute a notebook in place in a fresh kernel; return (wall seconds, kernel peak memory MB)."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    peak = [0.0]
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+
+    def track_memory(**_):  # after every cell, while the kernel is alive
+        pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
+        if pid:
+            peak[0] = max(peak[0], _peak_rss_mb(pid))
+
+    client.on_cell_executed = track_memory
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    client.execute()
     seconds = time.perf_counter() - start
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                           "language": "python"})
     nbformat.write(nb, path)
-    return seconds
+    return seconds, peak[0]
+
+
+TIMES = ROOT / "benchmarks" / "notebook_times.json"
+
+
+def machine() -> dict:
+    """What the timings were measured on."""
+    import datetime
+    import os
+    import platform
+
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": platform.machine(),
+            "python": platform.python_version(),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def record_time(path: Path, seconds: float, peak_mb: float, times_file: Path = TIMES) -> None:
+    """Merge one notebook's execution wall time and peak memory into the timings file (JSON)."""
+    import json
+
+    data = json.loads(times_file.read_text()) if times_file.exists() else {}
+    notebooks = data.get("notebooks", {})
+    notebooks[str(path.relative_to(ROOT))] = {"seconds": round(seconds, 1),
+                                             "peak_memory_mb": round(peak_mb),
+                                             "measured": machine()["date"]}
+    order = [str(p.relative_to(ROOT)) for p in toc_notebooks()]
+    data = {"machine": machine(), "note": "wall time of `python tools/notebooks.py execute` per "
+            "notebook (fresh kernel, top to bottom, including kernel start) and the kernel's peak "
+            "resident memory",
+            "notebooks": {k: notebooks[k] for k in sorted(notebooks, key=lambda k: (
+                order.index(k) if k in order else len(order), k))}}
+    times_file.parent.mkdir(exist_ok=True)
+    times_file.write_text(json.dumps(data, indent=2) + "\n")
 
 
 def hygiene_problems(path: Path) -> list[str]:
@@ -175,7 +229,9 @@ def main() -> int:
             print(rel)
         elif args.command == "execute":
             print(f"executing {rel} ...", flush=True)
-            print(f"  {execute(path):6.1f} s  {rel}", flush=True)
+            seconds, peak_mb = execute(path)
+            record_time(path, seconds, peak_mb)
+            print(f"  {seconds:6.1f} s  {peak_mb:6.0f} MB  {rel}", flush=True)
         elif args.command == "colab":
             print(f"{'updated' if write_colab_cell(path) else 'up to date'}: {rel}")
         elif args.command == "nbval":
