@@ -3,6 +3,7 @@
     python tools/assignments.py generate   # source/ -> release/ (nbgrader generate_assignment)
     python tools/assignments.py check      # generate, then verify release and autograding
     python tools/assignments.py check vae pca   # the same for some chapters only
+    python tools/assignments.py guide      # the course guide's table of autograded exercises
 
 A chapter's coding exercises are nbgrader cells (metadata ``nbgrader``: solution cells with
 ``### BEGIN SOLUTION`` / ``### END SOLUTION``, locked test cells with points) in its final
@@ -18,6 +19,7 @@ notebooks gives full marks, (3) autograding the unmodified release gives zero ma
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +57,30 @@ def assignment_from_chapter(nb) -> nbformat.NotebookNode:
             c.outputs, c.execution_count = [], None
     out = nbformat.v4.new_notebook(cells=cells, metadata=nb.metadata)
     return out
+
+
+AUTOGRADED = re.compile(r":::\{exercise\}\s*(?P<title>.*?)\s*\(autograded, (?P<points>\d+) points?\)\s*\n"
+                        r":label:\s*(?P<label>\S+)")
+GUIDE = ROOT / "chapters" / "course_guide.md"
+
+
+def autograded_exercises() -> list[tuple[str, str, str, int]]:
+    """(chapter, label, title, points) of every autograded exercise, in book order."""
+    found = []
+    for path in toc_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for m in AUTOGRADED.finditer(cell.source):
+                found.append((path.stem, m["label"], m["title"], int(m["points"])))
+    return found
+
+
+def guide_table() -> str:
+    """The Markdown table of autograded exercises that the course guide must contain."""
+    rows = ["| chapter | autograded exercise | points |", "| --- | --- | ---: |"]
+    for chapter, label, title, points in autograded_exercises():
+        rows.append(f"| {{doc}}`{chapter}` | {{ref}}`{title} <{label}>` | {points} |")
+    return "\n".join(rows)
 
 
 def nbgrader(*args: str) -> subprocess.CompletedProcess:
@@ -112,6 +138,9 @@ def grades(name: str, student: str) -> tuple[float, float, list[str]]:
 
 def check(only: list[str] | None = None) -> int:
     problems = []
+    if guide_table() not in GUIDE.read_text():
+        problems.append(f"{GUIDE.relative_to(ROOT)} does not list the autograded exercises as they are "
+                        "now: paste in the table that `python tools/assignments.py guide` prints")
     for name in generate(only):
         source = nbformat.read(COURSE / "source" / name / f"{name}.ipynb", as_version=4)
         released_text = (COURSE / "release" / name / f"{name}.ipynb").read_text()
@@ -143,6 +172,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "generate":
         generate(sys.argv[2:])
+    elif command == "guide":
+        print(guide_table())
     elif command == "check":
         sys.exit(check(sys.argv[2:]))
     else:

@@ -1,4 +1,4 @@
-"""Clustering and supervised classifiers: k-means on PCA codes, the 7-7-4 network, the MLP and the CNN."""
+"""Clustering and classifiers: k-means on PCA codes, the 7-7-4 network, the MLPs and the CNN."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ KMEANS_PCA = dict(n_train=10_000, pca_m=50, k=10, n_init=4, seed=0, epochs=0, ba
 
 @entry("kmeans-pca", chapter="unsupervised_learning", settings=KMEANS_PCA,
        primary="purity", direction="higher",
-       description="k-means (k=10) on the 50 principal components of 10,000 training digits; "
-                   "purity of the clusters (test_purity: test digits assigned to the nearest centre)")
+       description="k-means (k=10) on PCA(50) codes of 10,000 training digits; cluster purity")
 def kmeans_pca(s, ctx):
     from deep_unsupervised.clustering import cluster_purity, kmeans
     from deep_unsupervised.pca import PCA
@@ -32,7 +31,8 @@ def kmeans_pca(s, ctx):
         pca = PCA(m=s.pca_m).fit(x)
         clusters, centres, _ = kmeans(pca.encode(x), k=s.k, n_init=s.n_init, seed=s.seed)
     test_clusters = nearest_centre(pca.encode(x_test), centres)
-    quality = {"purity": cluster_purity(clusters, y), "test_purity": cluster_purity(test_clusters, y_test)}
+    quality = {"purity": cluster_purity(clusters, y),
+               "test_purity": cluster_purity(test_clusters, y_test)}
     params = pca.W.size + pca.mean.size + centres.size
     return Outcome(params=int(params), quality=quality, n_train=len(x), n_test=len(x_test))
 
@@ -45,8 +45,7 @@ FOUR_CLASS = dict(n_points=3000, n_fit=2000, data_seed=0, hidden=(7,), learning_
 
 @entry("four-class-mlp", chapter="neural_networks", settings=FOUR_CLASS,
        primary="accuracy", direction="higher",
-       description="the lecture's 7-7-4 ReLU network on the generated 4-class problem "
-                   "(held-out accuracy; chance 0.25)")
+       description="the lecture's 7-7-4 ReLU network on the generated 4-class problem; accuracy")
 def four_class_mlp(s, ctx):
     from deep_unsupervised import classifiers
 
@@ -67,7 +66,7 @@ MLP = dict(n_train=15_000, hidden=(256, 128), learning_rate=1e-3, epochs=5, batc
 
 
 @entry("mlp", chapter="neural_networks", settings=MLP, primary="accuracy", direction="higher",
-       description="fully connected classifier 784-256-128-10 (ReLU) on 15,000 digits")
+       description="MLP 784-256-128-10 (ReLU) on 15,000 digits; test accuracy")
 def mlp(s, ctx):
     from deep_unsupervised import classifiers
 
@@ -88,7 +87,7 @@ CNN = dict(n_train=15_000, filters=(16, 32), kernel_size=3, dense=64, learning_r
 
 @entry("cnn", chapter="convolutional_networks", settings=CNN, primary="accuracy",
        direction="higher",
-       description="small CNN (conv 16, conv 32, dense 64) on 15,000 digits")
+       description="small CNN (conv 16, conv 32, dense 64) on 15,000 digits; test accuracy")
 def cnn(s, ctx):
     from deep_unsupervised import classifiers
 
@@ -110,8 +109,7 @@ MLP_DROPOUT = dict(per_class=50, n_val=2000, subset_seed=0, hidden=(512, 256), d
 
 @entry("mlp-dropout-500", chapter="training_pitfalls", settings=MLP_DROPOUT,
        primary="accuracy", direction="higher",
-       description="MLP 784-512-256-10 with dropout 0.5 trained on only 500 digits "
-                   "(test accuracy; validation loss curve as in the chapter)")
+       description="MLP 784-512-256-10 with dropout 0.5 on only 500 digits; test accuracy")
 def mlp_dropout_500(s, ctx):
     from deep_unsupervised import classifiers
 

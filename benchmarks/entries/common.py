@@ -141,7 +141,7 @@ def as_settings(settings: dict) -> types.SimpleNamespace:
 
 
 def reconstruction_quality(x, x_rec) -> dict:
-    """Per-pixel binary cross-entropy and MSE, with the book's ``autoencoders.reconstruction_errors``."""
+    """Per-pixel binary cross-entropy and MSE (the book's ``autoencoders.reconstruction_errors``)."""
     from deep_unsupervised import autoencoders
 
     x, x_rec = np.asarray(x), np.asarray(x_rec)

@@ -39,16 +39,14 @@ def _denoiser(s, ctx, name) -> Outcome:
 
 @entry("denoising-ae", chapter="denoising_autoencoders", settings=DENOISING_AE, primary="psnr",
        direction="higher",
-       description="the lecture's denoising convolutional autoencoder (σ = 0.5); test PSNR (dB) "
-                   "and MSE of its output on noisy test digits (σ = 0.5)")
+       description="denoising conv autoencoder (σ = 0.5); test PSNR on noisy test digits")
 def denoising_ae(s, ctx):
     return _denoiser(s, ctx, "denoising")
 
 
 @entry("plain-conv-ae", chapter="denoising_autoencoders", settings=PLAIN_CONV_AE, primary="psnr",
        direction="higher",
-       description="the denoising autoencoder's network trained without noise; test PSNR (dB) "
-                   "and MSE of its output on the same noisy test digits")
+       description="the same network trained without noise; test PSNR on noisy test digits")
 def plain_conv_ae(s, ctx):
     return _denoiser(s, ctx, "plain")
 
@@ -61,8 +59,7 @@ SPIRAL_DAE = dict(n_train=20_000, n_test=1000, noise_stddev=0.1, hidden=(128, 12
 
 @entry("spiral-dae", chapter="denoising_autoencoders", settings=SPIRAL_DAE,
        primary="distance_after", direction="lower",
-       description="2-D denoising autoencoder on a spiral: mean distance to the curve of noisy "
-                   "points before/after r(x), and the cosine of r(x) - x with the optimal field")
+       description="2-D denoising autoencoder on a spiral; distance to the curve after r(x)")
 def spiral_dae(s, ctx):
     from deep_unsupervised import denoising, manifolds
 
@@ -81,7 +78,8 @@ def spiral_dae(s, ctx):
     band = (before > s.noise_stddev / 2) & (before < 2 * s.noise_stddev)
     field = r_near - near
     optimal = denoising.optimal_denoiser(near, curve[:s.n_reference], s.noise_stddev) - near
-    cosine = np.sum(field * optimal, 1) / (np.linalg.norm(field, axis=1) * np.linalg.norm(optimal, axis=1))
+    norms = np.linalg.norm(field, axis=1) * np.linalg.norm(optimal, axis=1)
+    cosine = np.sum(field * optimal, axis=1) / norms
     quality = {"distance_after": after.mean(), "distance_before": before.mean(),
                "fraction_closer": np.mean(after < before), "median_cosine": np.median(cosine[band])}
     return Outcome(params=model.count_params(), quality={k: float(v) for k, v in quality.items()},
@@ -96,8 +94,7 @@ SEGNET = dict(n_train=2000, n_test=500, filters=(16, 32), learning_rate=3e-3, ep
 
 @entry("segnet", chapter="denoising_autoencoders", settings=SEGNET, primary="iou",
        direction="higher",
-       description="SegNet-style encoder-decoder on generated cell scenes; test IoU (pooled), "
-                   "median IoU per scene, and the best global threshold's IoU for reference")
+       description="SegNet-style network on generated cell scenes; test IoU")
 def segnet(s, ctx):
     from deep_unsupervised import segmentation
 
@@ -111,8 +108,9 @@ def segnet(s, ctx):
     predicted = model.predict(test_scenes, batch_size=250, verbose=0)
     thresholds = np.linspace(0.2, 0.9, 71)  # the chapter's no-learning baseline
     best = thresholds[np.argmax([segmentation.iou(masks, scenes, t) for t in thresholds])]
+    per_scene = segmentation.iou(test_masks, predicted, per_image=True)
     quality = {"iou": segmentation.iou(test_masks, predicted),
-               "median_iou_per_scene": np.median(segmentation.iou(test_masks, predicted, per_image=True)),
+               "median_iou_per_scene": np.median(per_scene),
                "iou_best_threshold": segmentation.iou(test_masks, test_scenes, best)}
     return Outcome(params=model.count_params(), quality={k: float(v) for k, v in quality.items()},
                    n_train=len(scenes), n_test=len(test_scenes))

@@ -79,16 +79,14 @@ def _gan(s, ctx, label) -> Outcome:
 
 
 @entry("dcgan", chapter="dcgan", settings=DCGAN, primary="frechet_distance", direction="lower",
-       description="DCGAN (non-saturating loss) on 8,000 digits; Fréchet distance of 2,000 "
-                   "samples to 2,000 test digits in classifier features (params: G + D)")
+       description="DCGAN on 8,000 digits; Fréchet distance in classifier features")
 def dcgan(s, ctx):
     return _gan(s, ctx, "dcgan")
 
 
 @entry("wgan-gp", chapter="dcgan", settings=WGAN_GP, primary="frechet_distance",
        direction="lower",
-       description="WGAN-GP with the DCGAN networks on 8,000 digits; Fréchet distance of 2,000 "
-                   "samples to 2,000 test digits in classifier features (params: G + critic)")
+       description="WGAN-GP with the DCGAN networks on 8,000 digits; Fréchet distance")
 def wgan_gp(s, ctx):
     return _gan(s, ctx, "wgan-gp")
 
@@ -102,8 +100,7 @@ CONV_VAE_16 = dict(n_train=8000, latent_dim=16, learning_rate=1e-3, epochs=5, ba
 
 @entry("conv-vae-16", chapter="dcgan", settings=CONV_VAE_16, primary="frechet_distance",
        direction="lower",
-       description="convolutional VAE (16 latents) on the GANs' 8,000 grey-level digits; Fréchet "
-                   "distance of prior samples, and test loss terms (cross-entropy on grey levels)")
+       description="conv VAE (16 latents), the GAN chapter's baseline; Fréchet distance")
 def conv_vae_16(s, ctx):
     import keras
     from deep_unsupervised import vae as V
@@ -132,8 +129,7 @@ CYCLEGAN = dict(n_domain=3000, thicken_size=3, shuffle_seed=0, cycle_weight=10.0
 
 
 @entry("cyclegan", chapter="dcgan", settings=CYCLEGAN, primary="mse_ab", direction="lower",
-       description="CycleGAN thin <-> thick strokes; test MSE of G_AB(A) to the true thickened "
-                   "digits, of G_BA(B) to the originals, of the A->B->A cycle, and of doing nothing")
+       description="CycleGAN between thin and thick strokes; test MSE of the translation")
 def cyclegan(s, ctx):
     import keras
     import tensorflow as tf  # the chapter's unpaired input pipeline

@@ -23,6 +23,7 @@ Modules, one concept each (import them as ``from deep_unsupervised import rbm``)
     gan              GAN/WGAN-GP models with the lecture's three update steps, DCGAN, CycleGAN
     divergences      KL, JS and Wasserstein on the parallel-lines example; the Gaussian ring
     metrics          an MNIST feature classifier and the Fréchet distance
+    results          the benchmark results and notebook timings, as tables and plots
 """
 
 from .training import ProgressBar, Timer, quiet_tensorflow, setup  # noqa: I001  (sets TF env first)

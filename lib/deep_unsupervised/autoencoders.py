@@ -14,6 +14,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from .training import STEPS_PER_EXECUTION
+
 
 class Autoencoder(keras.Model):
     """x' = dec(enc(x)): an encoder model followed by a decoder model.
@@ -63,7 +65,7 @@ def _finish(encoder, decoder, name, loss, optimizer, learning_rate):
     if optimizer is not None:
         if optimizer == "adam":
             optimizer = keras.optimizers.Adam(learning_rate)
-        model.compile(optimizer=optimizer, loss=loss)
+        model.compile(optimizer=optimizer, loss=loss, steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 
@@ -211,7 +213,8 @@ def train(model: keras.Model, x, target=None, *, loss: str, learning_rate: float
 
     steps = epochs * int(np.ceil(len(x) / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss,
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model.fit(x, target, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0,
                      validation_data=validation_data, callbacks=[ProgressBar(label)])
 

@@ -12,6 +12,8 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from .training import STEPS_PER_EXECUTION
+
 
 # --------------------------------------------------------------------------------------------
 # Softmax and cross-entropy, written as on the slides
@@ -67,7 +69,8 @@ def four_class_problem(n: int = 2000, n_features: int = 7, spread: float = 2.5, 
 # --------------------------------------------------------------------------------------------
 def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from .training import STEPS_PER_EXECUTION
 from .corruption import KINDS, check_stddev, noise_layer
 
 
@@ -74,7 +75,8 @@ def conv_denoising_autoencoder(noise_stddev: float = 0.5, filters: int = 32, ker
     y = L.Conv2DTranspose(shape[2], kernel_size, strides=2, padding="same", activation="sigmoid",
                           name="deconv_2")(h_3)
     model = keras.Model(x, y, name=name)
-    model.compile(optimizer=optimizer, loss=loss, metrics=["mse"])
+    model.compile(optimizer=optimizer, loss=loss, metrics=["mse"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 
@@ -115,7 +117,8 @@ def denoising_mlp(noise_stddev: float = 0.1, hidden=(128, 128), activation: str 
     model = keras.Model(x, r, name=name)
     if decay_steps is not None:
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, int(decay_steps))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse",
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

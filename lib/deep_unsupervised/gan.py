@@ -15,6 +15,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
+from .training import STEPS_PER_EXECUTION
+
 # Grappler's "remapper" tries to fuse Conv2D + BiasAdd + LeakyReLU and fails (with a C++ error
 # message, harmlessly) when the gradient penalty differentiates through that pattern twice.
 tf.config.optimizer.set_experimental_options({"remapping": False})
@@ -119,6 +121,7 @@ class GAN(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         """Two separate optimisers: the players are updated independently."""
+        kwargs.setdefault("steps_per_execution", STEPS_PER_EXECUTION)
         super().compile(**kwargs)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
 
@@ -285,6 +288,7 @@ class CycleGAN(keras.Model):
         self.trackers = [keras.metrics.Mean(name=n) for n in ("g_adv", "cycle", "d_loss")]
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
+        kwargs.setdefault("steps_per_execution", STEPS_PER_EXECUTION)
         super().compile(**kwargs)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
 

@@ -15,6 +15,8 @@ import numpy as np
 from keras import layers
 from scipy import linalg
 
+from .training import STEPS_PER_EXECUTION
+
 
 def mnist_classifier(features=64, filters=(16, 32)):
     """A small CNN digit classifier whose penultimate layer (named ``"features"``) feeds the metric."""
@@ -26,7 +28,8 @@ def mnist_classifier(features=64, filters=(16, 32)):
         h = layers.MaxPooling2D()(layers.Conv2D(f, 3, padding="same", activation="relu")(h))
     h = layers.Dense(features, activation="relu", name="features")(layers.Flatten()(h))
     model = keras.Model(x, layers.Dense(10, activation="softmax")(h), name="mnist_classifier")
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

@@ -22,6 +22,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from .training import STEPS_PER_EXECUTION
+
 MAX_ENUMERATED_UNITS = 20  # 2**20 states: the most the exact functions will enumerate
 
 
@@ -176,6 +178,7 @@ class RBM(keras.Model):
         """Compile with SGD(learning_rate=0.1, momentum=0.5) unless another optimizer is given."""
         if optimizer is None:
             optimizer = keras.optimizers.SGD(learning_rate=0.1, momentum=0.5)
+        kwargs.setdefault("steps_per_execution", STEPS_PER_EXECUTION)
         super().compile(optimizer=optimizer, **kwargs)
 
     def fit(self, x=None, y=None, validation_data=None, **kwargs):

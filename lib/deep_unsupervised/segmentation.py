@@ -14,6 +14,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from .training import STEPS_PER_EXECUTION
+
 
 # -- data -----------------------------------------------------------------------------------------
 def _ellipse(size, rng):
@@ -143,7 +145,8 @@ def segnet(input_shape=(32, 32, 1), filters=(16, 32), learning_rate: float = 3e-
         h = _conv_bn_relu(h, filters[max(i - 1, 0)], f"dec_{i + 1}")
     y = keras.layers.Conv2D(1, 1, activation="sigmoid", name="mask")(h)
     model = keras.Model(x, y, name=name)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy",
+                  steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 

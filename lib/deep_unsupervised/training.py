@@ -20,6 +20,13 @@ quiet_tensorflow()
 import keras  # noqa: E402  (after the environment is set)
 
 
+# Training steps run per call into TensorFlow (Keras's ``compile(steps_per_execution=...)``). The
+# book's models are small, so a step takes a few milliseconds, of which Python-side overhead is a
+# large part; running 32 steps per call cuts roughly 10-20 % of the CPU time and changes no
+# result (the same steps run in the same order). The library's builders and models use it.
+STEPS_PER_EXECUTION = 32
+
+
 def setup(seed: int = 0, style: bool = True) -> None:
     """One call at the top of every chapter: seed everything, quiet TensorFlow, set plot style.
 

@@ -1,0 +1,127 @@
+"""Tests for benchmarks/run.py: the command line, the registry, quick end-to-end runs on tiny data."""
+
+import functools
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import deep_unsupervised as du
+from conftest import write_idx
+from deep_unsupervised import data
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import run as bench  # noqa: E402
+from entries import REGISTRY, with_epochs  # noqa: E402
+
+RESULT_KEYS = {"model", "chapter", "kind", "description", "params", "epochs", "batch_size",
+               "train_seconds", "seconds_per_epoch", "other_seconds", "quality", "primary",
+               "direction", "n_train", "n_test", "limit", "settings", "date"}
+MACHINE_KEYS = {"cpu_count", "platform", "python", "tensorflow", "keras", "date"}
+
+
+@pytest.fixture
+def small_mnist(tmp_path, monkeypatch):
+    """The loader redirected to 600 training and 200 test random digits in IDX files."""
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 600), ("test", 200)):
+        write_idx(tmp_path / data.FILES[f"{split}_images"], rng.integers(0, 256, (n, 28, 28)))
+        write_idx(tmp_path / data.FILES[f"{split}_labels"], rng.integers(0, 10, n))
+    monkeypatch.setattr(du, "load_mnist", functools.partial(data.load_mnist, tmp_path, verify=False))
+    return tmp_path
+
+
+def run_cli(capsys, *argv):
+    """``run.py`` in this process; returns (exit code, result objects printed, stderr text)."""
+    code = bench.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+def test_list_names_every_model_once(capsys):
+    assert bench.main(["--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(REGISTRY)
+    assert all(len(line.split(maxsplit=1)) == 2 for line in lines)  # every name has a description
+
+
+def test_unknown_model_is_a_clear_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--model", "mlp", "--model", "no-such-model"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown model 'no-such-model'" in err and "--list" in err
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "two"])
+def test_epochs_and_limit_must_be_positive(capsys, bad):
+    for option in ("--epochs", "--limit"):
+        with pytest.raises(SystemExit):
+            bench.main([option, bad])
+        assert "positive integer" in capsys.readouterr().err
+
+
+def test_epochs_override_changes_every_epoch_count_but_not_the_defaults():
+    dbn = REGISTRY["dbn-classifier"].settings
+    quick = with_epochs(dbn, 2)
+    assert quick["epochs"] == quick["pretrain_epochs"] == 2 and quick["batch_size"] == dbn["batch_size"]
+    assert dbn["epochs"] == 20 and dbn["pretrain_epochs"] == 5   # the chapter's settings untouched
+    assert with_epochs(REGISTRY["pca-32"].settings, 2)["epochs"] == 0   # nothing to train per epoch
+    assert with_epochs(dbn, None) == dbn
+
+
+def test_every_entry_names_an_existing_chapter_and_a_metric_direction():
+    for name, e in REGISTRY.items():
+        assert (ROOT / e.chapter).is_file(), (name, e.chapter)
+        assert e.direction in ("lower", "higher") and e.kind in ("book", "reference"), name
+        assert {"epochs", "batch_size"} <= set(e.settings), name
+
+
+def test_keras_io_vae_architecture_matches_the_example():
+    """The example's layer sizes, counted by hand: conv 32 and 64 (3x3), Dense 16, latent 2."""
+    from deep_unsupervised import vae as V
+
+    encoder_params = (9 * 32 + 32) + (9 * 32 * 64 + 64) + (7 * 7 * 64 * 16 + 16) + 2 * (16 * 2 + 2)
+    decoder_params = ((2 * 7 * 7 * 64 + 7 * 7 * 64) + (9 * 64 * 64 + 64) + (9 * 64 * 32 + 32)
+                      + (9 * 32 + 1))
+    assert V.conv_encoder(latent_dim=2).count_params() == encoder_params == 69_076
+    assert V.conv_decoder(latent_dim=2).count_params() == decoder_params == 65_089
+
+
+def test_quick_runs_print_complete_results_and_write_json(small_mnist, tmp_path, capsys):
+    path = tmp_path / "results.json"
+    code, results, err = run_cli(capsys, "--model", "mlp", "--model", "pca-32",
+                                 "--model", "kmeans-pca", "--epochs", "1", "--limit", "200",
+                                 "--json", str(path))
+    assert code == 0
+    assert [r["model"] for r in results] == ["mlp", "pca-32", "kmeans-pca"]
+    for r in results:
+        assert set(r) == RESULT_KEYS, r["model"]
+        assert r["primary"] in r["quality"] and r["params"] > 0 and r["limit"] == 200
+        assert all(isinstance(v, (int, float)) and math.isfinite(v) for v in r["quality"].values())
+    mlp, pca, kmeans = results
+    assert mlp["epochs"] == 1 and mlp["n_train"] == 200 and mlp["params"] == 235_146
+    assert 0 <= mlp["quality"]["accuracy"] <= 1 and mlp["seconds_per_epoch"] > 0
+    assert pca["epochs"] == 0 and pca["seconds_per_epoch"] is None and pca["params"] == 784 * 33
+    assert pca["quality"]["cross_entropy"] > 0 and 0 <= pca["quality"]["mse"] <= 1
+    assert 0.1 <= kmeans["quality"]["purity"] <= 1
+    assert "mlp:" in err  # the progress bar went to stderr, not between the JSON lines
+    saved = json.loads(path.read_text())
+    assert MACHINE_KEYS <= set(saved["machine"])
+    assert saved["results"] == [kmeans, mlp, pca]  # in the book's order
+
+
+def test_json_keeps_the_results_of_models_not_rerun(small_mnist, tmp_path, capsys):
+    path = tmp_path / "results.json"
+    old = {"machine": {"date": "old"},
+           "results": [{"model": "pca-32", "quality": {"mse": -1.0}}, {"model": "cnn", "quality": {}}]}
+    path.write_text(json.dumps(old))
+    code, results, _ = run_cli(capsys, "--model", "pca-32", "--limit", "100", "--json", str(path))
+    saved = json.loads(path.read_text())
+    assert code == 0 and saved["machine"]["date"] != "old"
+    assert [r["model"] for r in saved["results"]] == ["cnn", "pca-32"]  # the book's order
+    assert saved["results"][1] == results[0] and saved["results"][1]["quality"]["mse"] > 0
