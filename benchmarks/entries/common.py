@@ -165,3 +165,23 @@ def vae_terms(model, x, batch_size: int = 1000) -> dict:
     if model.beta != 1.0:
         quality["beta_loss"] = terms["loss"]
     return {k: float(v) for k, v in quality.items()}
+
+
+def train_conv_vae(x, s, ctx, label: str):
+    """A VAE with the library's convolutional encoder and decoder, fitted with Adam on ``x``.
+
+    Used by the DCGAN chapter's VAE baseline and the keras.io recipe (``V.conv_encoder`` and
+    ``V.conv_decoder`` default to that example's layers). ``s`` needs ``seed``, ``latent_dim``,
+    ``learning_rate``, ``epochs`` and ``batch_size``.
+    """
+    import keras
+    from deep_unsupervised import vae as V
+
+    keras.utils.set_random_seed(s.seed)
+    model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim), V.conv_decoder(latent_dim=s.latent_dim),
+                  seed=s.seed)
+    model.compile(optimizer=keras.optimizers.Adam(s.learning_rate))
+    with ctx.training():
+        model.fit(x, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
+                  callbacks=[ctx.progress(label)])
+    return model

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import Outcome, entry, vae_terms
+from .common import Outcome, entry, train_conv_vae, vae_terms
 
 # chapters/dcgan.ipynb, "Measuring sample quality": the feature classifier and the sample sizes
 FRECHET = dict(classifier_start=8000, classifier_n=10_000, classifier_epochs=2,
@@ -102,18 +102,9 @@ CONV_VAE_16 = dict(n_train=8000, latent_dim=16, learning_rate=1e-3, epochs=5, ba
        direction="lower",
        description="conv VAE (16 latents), the GAN chapter's baseline; Fréchet distance")
 def conv_vae_16(s, ctx):
-    import keras
-    from deep_unsupervised import vae as V
-
     mnist = ctx.mnist()
     x_gan = ctx.head(mnist.x_train, s.n_train)
-    keras.utils.set_random_seed(s.seed)
-    model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim), V.conv_decoder(latent_dim=s.latent_dim),
-                  seed=s.seed)
-    model.compile(optimizer=keras.optimizers.Adam(s.learning_rate))
-    with ctx.training():
-        model.fit(x_gan, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
-                  callbacks=[ctx.progress("conv-vae-16")])
+    model = train_conv_vae(x_gan, s, ctx, "conv-vae-16")
     n = ctx.lim(FRECHET["n"])
     codes = np.random.default_rng(FRECHET["sample_seed"]).standard_normal((n, s.latent_dim))
     quality = frechet_quality(ctx, model.decoder.predict(codes, verbose=0))

@@ -11,7 +11,7 @@ on the data the loader finds (22,699 training digits in the offline copy, 60,000
 
 from __future__ import annotations
 
-from .common import Outcome, entry, reconstruction_quality, vae_terms
+from .common import Outcome, entry, reconstruction_quality, train_conv_vae, vae_terms
 
 
 def _chollet_fit(model, s, ctx, label, flatten: bool) -> Outcome:
@@ -115,20 +115,12 @@ KERAS_IO_VAE = dict(latent_dim=2, learning_rate=1e-3, epochs=30, batch_size=128,
        primary="neg_elbo", direction="lower",
        description="reference: keras.io VAE example (conv, 2-D code); test -ELBO (nats)")
 def keras_io_vae(s, ctx):
-    import keras
     import numpy as np
-    from deep_unsupervised import vae as V
 
     mnist = ctx.mnist(binarize=s.binarize)
     x_train, x_test = ctx.head(mnist.x_train), ctx.head(mnist.x_test)
     if s.include_test_in_training:
         x_train = np.concatenate([x_train, x_test])
-    keras.utils.set_random_seed(s.seed)
-    model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim), V.conv_decoder(latent_dim=s.latent_dim),
-                  seed=s.seed)
-    model.compile(optimizer=keras.optimizers.Adam(s.learning_rate))
-    with ctx.training():
-        model.fit(x_train, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
-                  callbacks=[ctx.progress("keras-io-vae")])
+    model = train_conv_vae(x_train, s, ctx, "keras-io-vae")
     return Outcome(params=model.count_params(), quality=vae_terms(model, x_test),
                    n_train=len(x_train), n_test=len(x_test))

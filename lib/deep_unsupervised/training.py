@@ -17,6 +17,10 @@ def quiet_tensorflow() -> None:
 
 
 quiet_tensorflow()
+# scikit-learn computes pairwise distances (k-NN, t-SNE) in chunks of up to this many MB (default
+# 1024); a smaller chunk keeps every chapter within a free Binder session's 2 GB, at no cost in
+# speed. Read when scikit-learn is first imported, so it is set here, before any chapter imports it.
+os.environ.setdefault("SKLEARN_WORKING_MEMORY", "256")
 import keras  # noqa: E402  (after the environment is set)
 
 
