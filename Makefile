@@ -2,7 +2,8 @@
 #   make book   set up everything, then build the HTML book into _build/html
 #   make test   set up everything, then run every test (unit tests, notebook hygiene, nbval,
 #               a warnings-as-errors book build and a headless-browser check of the HTML)
-# Other targets: setup, execute (re-run notebooks in place), assignments (nbgrader release), clean.
+# Other targets: setup, execute (re-run notebooks in place, recording their times), benchmarks
+# (train every model, write benchmarks/results.json), assignments (nbgrader release), clean.
 
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
@@ -11,7 +12,7 @@ MATHJAX := 3.2.2
 BOOK_DATA_DIR ?= $(if $(wildcard ../shared/datasets/mnist),$(abspath ../shared/datasets),)
 export BOOK_DATA_DIR
 
-.PHONY: book test setup mathjax browser execute assignments clean
+.PHONY: book test setup mathjax browser execute benchmarks assignments clean
 
 book: setup mathjax
 	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
@@ -44,6 +45,11 @@ browser:
 
 execute: setup
 	$(PY) tools/notebooks.py execute $(NOTEBOOKS)
+
+# Every model of the book at its chapter's settings (about half an hour on two cores); the appendix
+# "Results at a glance" renders the file.
+benchmarks: setup
+	$(PY) benchmarks/run.py --json benchmarks/results.json
 
 # nbgrader: every chapter's Exercises section -> _assignments/release/<chapter>/ (no solutions)
 assignments: setup
