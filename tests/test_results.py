@@ -24,7 +24,8 @@ def results_file(tmp_path):
         record("chollet-conv-ae", value=0.108, seconds=150.0, kind="reference"),
         record("mlp", primary="accuracy", value=0.96, seconds=5.0, direction="higher"),
         record("vae-2", primary="neg_elbo", value=147.7, seconds=60.0),
-        record("vae-16", primary="neg_elbo", value=98.0, seconds=40.0)]}))
+        record("vae-16", primary="neg_elbo", value=98.0, seconds=40.0),
+        record("linear-ae", value=0.118, seconds=4.0)]}))
     return path
 
 
@@ -62,7 +63,7 @@ def test_primary_metric_must_have_a_value(tmp_path):
 def test_model_table_has_a_row_per_model_with_its_numbers(results_file):
     table = R.model_table(R.load_results(results_file)["results"])
     lines = table.splitlines()
-    assert len(lines) == 2 + 5
+    assert len(lines) == 2 + 6
     assert "`conv-ae`" in lines[2] and "3,801" in lines[2] and "0.107" in lines[2] and "↓" in lines[2]
     assert "(reference)" in lines[3]
     assert "test accuracy ↑ 0.96" in lines[4]
@@ -87,10 +88,12 @@ def test_notebook_times_file_is_checked(tmp_path):
 def test_plot_has_one_panel_per_shared_metric(results_file):
     fig = R.plot_quality_vs_time(R.load_results(results_file)["results"], ncols=3)
     visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == 2  # cross-entropy (2 models) and -ELBO (2 models); accuracy has one
+    assert len(visible) == 2  # cross-entropy (3 models) and -ELBO (2 models); accuracy has one
     assert {ax.get_ylabel() for ax in visible} == {R.METRIC_LABELS["cross_entropy"],
                                                     R.METRIC_LABELS["neg_elbo"]}
-    assert all(ax.get_xscale() == "log" for ax in visible)
+    scales = {ax.get_ylabel(): ax.get_xscale() for ax in visible}
+    assert scales[R.METRIC_LABELS["cross_entropy"]] == "log"      # 4 s to 150 s
+    assert scales[R.METRIC_LABELS["neg_elbo"]] == "linear"        # 40 s and 60 s
 
 
 def test_plot_needs_two_comparable_models():

@@ -1,8 +1,8 @@
 """Open the built book in headless Chromium and check what a reader would see.
 
-For the start page and one chapter (the first notebook chapter of _toc.yml, or the pages given on
-the command line) it checks that MathJax typeset the maths (MathJax output elements present, no
-raw TeX errors), that every image on the page loaded (complete, with a natural width), and saves a
+For the start page, the first notebook chapter of _toc.yml and the appendix "Results at a glance"
+(or the pages given on the command line) it checks that MathJax typeset the maths (MathJax output elements present, no
+raw TeX errors), that no Markdown table was left unrendered, that every image on the page loaded (complete, with a natural width), and saves a
 full-page screenshot under _build/screenshots/. On a notebook chapter it also checks the buttons a
 student uses: the .ipynb download link works, the Binder and Colab launch links name this notebook,
 and the hidden Colab install cell is not shown.
@@ -39,7 +39,7 @@ def default_pages() -> list[str]:
     from notebooks import toc_notebooks
 
     chapter = toc_notebooks()[0].relative_to(ROOT).with_suffix(".html")
-    return ["index.html", str(chapter)]
+    return ["index.html", str(chapter), "chapters/results.html"]
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
@@ -64,6 +64,7 @@ def check_page(page, url: str) -> list[str]:
     stats = page.evaluate("""() => ({
         mathjax: !!window.MathJax && !!window.MathJax.version,
         typeset: document.querySelectorAll('mjx-container').length,
+        maths: document.querySelectorAll('.math').length,
         texErrors: document.querySelectorAll('mjx-merror').length,
         rawMath: document.querySelectorAll('.math:not(:has(mjx-container))').length,
         images: Array.from(document.images).map(i => ({src: i.currentSrc || i.src,
@@ -71,7 +72,7 @@ def check_page(page, url: str) -> list[str]:
     })""")
     if not stats["mathjax"]:
         problems.append("MathJax did not load")
-    if stats["typeset"] == 0:
+    if stats["maths"] and stats["typeset"] == 0:
         problems.append("no typeset maths (no mjx-container elements)")
     if stats["texErrors"]:
         problems.append(f"{stats['texErrors']} TeX error(s) in typeset maths")
@@ -80,6 +81,8 @@ def check_page(page, url: str) -> list[str]:
     broken = [i["src"] for i in stats["images"] if not i["ok"]]
     if broken:
         problems.append(f"{len(broken)} image(s) failed to load: {broken[:5]}")
+    if "| --- |" in page.inner_text("body"):
+        problems.append("a Markdown table was left as raw text (not rendered)")
     if url.endswith(".html") and "/chapters/" in url:
         problems += check_notebook_buttons(page, url)
     print(f"  {url}: MathJax {stats['typeset']} formulas, {len(stats['images'])} images, "

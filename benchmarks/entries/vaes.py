@@ -56,7 +56,7 @@ def vae_16(s, ctx):
 # latents, β = 4, Adam 1e-3, on 20,000 of 30,000 distinct 32x32 shapes images; the other 10,000
 # are held out for the test terms and the MIG (uniform bins, as in the chapter).
 BETA_VAE = dict(beta=4.0, resolution=32, n_train=20_000, n_test=10_000, data_seed=0,
-                latent_dim=10, hidden=(512, 256), learning_rate=1e-3, epochs=10, batch_size=128,
+                latent_dim=10, hidden=(512, 256), learning_rate=1e-3, epochs=7, batch_size=128,
                 seed=0)
 
 
