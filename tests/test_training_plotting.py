@@ -40,3 +40,24 @@ def test_image_grid_shapes_and_errors():
 def test_scatter_rejects_wrong_shape():
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         plotting.scatter_2d(np.zeros((5, 3)))
+
+
+def test_steps_per_execution_changes_no_result():
+    """Running several steps per call (the library's default) gives the same weights as one."""
+    import keras
+    import numpy as np
+
+    from deep_unsupervised import autoencoders
+    from deep_unsupervised.training import STEPS_PER_EXECUTION
+
+    assert STEPS_PER_EXECUTION > 1
+    x = np.random.default_rng(0).random((300, 20)).astype("float32")
+    weights = []
+    for spe in (1, STEPS_PER_EXECUTION):
+        keras.utils.set_random_seed(0)
+        model = autoencoders.deep_autoencoder(input_dim=20, hidden=(8,), code_dim=3, optimizer=None)
+        model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse", steps_per_execution=spe)
+        model.fit(x, x, epochs=2, batch_size=16, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
