@@ -50,6 +50,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="train every selected model for N epochs instead of its chapter's")
     parser.add_argument("--limit", type=positive_int, metavar="N",
                         help="use at most N examples of every data set (quick runs and tests)")
+    parser.add_argument("--scale", choices=("ci", "full"), default=None,
+                        help="the recipes' preset: ci (the chapters' settings, default, or "
+                             "$BOOK_SCALE) or full (the papers' scale)")
     parser.add_argument("--json", type=Path, metavar="PATH",
                         help="also write the results to PATH, keeping models not re-run")
     args = parser.parse_args(argv)
@@ -103,7 +106,7 @@ def run_model(name: str, epochs: int | None, ctx: Context) -> dict:
     import deep_unsupervised as du
 
     e = REGISTRY[name]
-    settings = with_epochs(e.settings, epochs)
+    settings = with_epochs(e.settings_at(ctx.scale), epochs)
     du.setup(seed=0, style=False)  # every model starts from the same seeds, whatever ran before
     ctx.train_seconds = 0.0
     start = time.perf_counter()
@@ -118,7 +121,7 @@ def run_model(name: str, epochs: int | None, ctx: Context) -> dict:
             "quality": {k: _number(v) for k, v in outcome.quality.items()},
             "primary": e.primary, "direction": e.direction,
             "n_train": outcome.n_train, "n_test": outcome.n_test, "limit": ctx.limit,
-            "settings": settings, "date": _now()}
+            "settings": settings, "scale": ctx.scale or "ci", "date": _now()}
 
 
 def write_json(path: Path, info: dict, results: list[dict]) -> None:
@@ -139,12 +142,14 @@ def main(argv=None) -> int:
         list_models(sys.stdout)
         return 0
     names = list(dict.fromkeys(args.model or REGISTRY))  # in the order given, without repeats
-    import deep_unsupervised  # noqa: F401  (quiets TensorFlow's logs before TensorFlow loads)
+    import deep_unsupervised as du
+
+    du.configure_environment()  # quiet TensorFlow's logs before TensorFlow loads
 
     out, results, failed = sys.stdout, [], []
     with contextlib.redirect_stdout(sys.stderr):  # progress bars and prints: stderr only
         info = machine()
-        ctx = Context(limit=args.limit)
+        ctx = Context(limit=args.limit, scale=args.scale)
         for name in names:
             print(f"[{name}] training ({REGISTRY[name].chapter})", flush=True)
             try:

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deep_unsupervised import data
+from deep_unsupervised import data, runtime
+
+runtime.configure_environment()  # before any test imports Keras: quiet TensorFlow, CPU defaults
 
 
 def write_idx(path: Path, array: np.ndarray, magic_ndim: int | None = None, truncate: int = 0):

@@ -5,7 +5,7 @@ from deep_unsupervised.selfcheck import AnswerError, check
 
 
 def test_correct_answer_passes(capsys):
-    assert check("x", [1.0, 2.0], [1.0, 2.0 + 1e-9]).startswith("✓")
+    assert check("x", [1.0, 2.0], [1.0, 2.0 + 1e-9]) is None
     assert "correct" in capsys.readouterr().out
 
 

@@ -33,6 +33,15 @@ class Entry:
     direction: str        # "lower" or "higher": which way the primary metric is better
     kind: str             # "book" (a model of the book) or "reference" (a published recipe)
     run: Callable
+    recipe: str | None = None  # the lib recipe the entry runs (deep_unsupervised.recipes)
+
+    def settings_at(self, scale: str | None = None) -> dict:
+        """The entry's settings at ``scale``: its recipe's preset, or its own ``settings``."""
+        if self.recipe is None:
+            return dict(self.settings)
+        from deep_unsupervised import recipes
+
+        return dataclasses.asdict(recipes.get(self.recipe).settings(scale))
 
 
 @dataclasses.dataclass
@@ -67,6 +76,39 @@ def entry(name: str, *, chapter: str, description: str, settings: dict, primary:
     return register
 
 
+def recipe_entry(recipe_name: str, *, primary: str, direction: str, kind: str = "book",
+                 name: str | None = None, description: str | None = None) -> Entry:
+    """Register the benchmark that runs the lib recipe ``recipe_name``: load, train, evaluate.
+
+    The settings are the recipe's own (``deep_unsupervised.recipes``), at the scale of the run, so a
+    chapter and its benchmark cannot disagree. Training is timed; ``n_train``/``n_test`` are read
+    from the loaded data's ``x_train``/``x_test`` where it has them.
+    """
+    from deep_unsupervised import recipes
+
+    recipe = recipes.get(recipe_name)
+    name = name or recipe_name
+    settings = dataclasses.asdict(recipe.settings("ci"))
+
+    def run(s, ctx):
+        chosen = recipe.settings(ctx.scale)
+        chosen = dataclasses.replace(chosen, **{k: getattr(s, k) for k in vars(s)
+                                                if k in ("epochs", "pretrain_epochs")})
+        data = recipe.load(chosen, limit=ctx.limit) if recipe.load else None
+        with ctx.training():
+            trained = recipe.train(chosen, data, label=name)
+        quality = recipe.evaluate(chosen, trained, data)
+        params = trained.count_params() if hasattr(trained, "count_params") else 0
+        sizes = [len(getattr(data, f"x_{part}")) if hasattr(data, f"x_{part}") else None
+                 for part in ("train", "test")]
+        return Outcome(params=params, quality=quality, n_train=sizes[0], n_test=sizes[1])
+
+    entry(name, chapter=recipe.chapter, description=description or recipe.description,
+          settings=settings, primary=primary, direction=direction, kind=kind)(run)
+    REGISTRY[name] = dataclasses.replace(REGISTRY[name], recipe=recipe_name)
+    return REGISTRY[name]
+
+
 def with_epochs(settings: dict, epochs: int | None) -> dict:
     """The settings with every non-zero epoch count (training and pre-training) set to ``epochs``."""
     out = dict(settings)
@@ -85,8 +127,9 @@ class Context:
             quick run); ``None`` keeps the chapters' sizes.
     """
 
-    def __init__(self, limit: int | None = None):
+    def __init__(self, limit: int | None = None, scale: str | None = None):
         self.limit = limit
+        self.scale = scale  # the recipes' preset: "ci" (the chapters') or "full"
         self.train_seconds = 0.0
         self.cache = {}  # things entries share within one run, e.g. the Fréchet feature classifier
         self._mnist = {}

@@ -2,7 +2,10 @@
 
 Modules, one concept each (import them as ``from deep_unsupervised import rbm``):
     data             MNIST from IDX files with checksums; validation splits
-    training         setup() for notebooks, ProgressBar callback, Timer
+    runtime          setup() for notebooks and configure_environment() for scripts; Timer
+    validation       the one argument check, with Keras's message format
+    training         fit(), the book's optimiser (Adam, cosine decay), the ProgressBar callback
+    recipes          one recipe per experiment: settings (ci and full scale) and training
     plotting         book style, image grids, training curves, 2-D scatter plots
     selfcheck        exercise answers checked with helpful messages
     clustering       k-means and cluster purity
@@ -23,13 +26,41 @@ Modules, one concept each (import them as ``from deep_unsupervised import rbm``)
     gan              GAN/WGAN-GP models with the lecture's three update steps, DCGAN, CycleGAN
     divergences      KL, JS and Wasserstein on the parallel-lines example; the Gaussian ring
     metrics          an MNIST feature classifier and the Fréchet distance
-    results          the benchmark results and notebook timings, as tables and plots
+
+Importing the package is cheap and changes nothing global: the NumPy-only modules load without
+Keras, and every submodule is imported on first use (``du.vae``), so ``import deep_unsupervised``
+does not start TensorFlow. Call :func:`setup` first in a notebook; it sets the environment, seeds
+and plot style.
 """
 
-from .training import ProgressBar, Timer, quiet_tensorflow, setup  # noqa: I001  (sets TF env first)
-from . import clustering, data, pca, plotting
-from .data import load_mnist, train_val_split
+from __future__ import annotations
 
-__all__ = ["setup", "ProgressBar", "Timer", "quiet_tensorflow", "load_mnist", "train_val_split",
-           "clustering", "data", "pca", "plotting"]
-__version__ = "0.1.0"
+import importlib
+
+from .data import load_mnist, train_val_split
+from .runtime import Timer, configure_environment, setup
+
+SUBMODULES = (
+    "autoencoders", "classifiers", "clustering", "convolution", "corruption", "cyclegan", "data",
+    "dbn", "denoising", "diagrams", "disentanglement", "divergences", "explorer", "gan",
+    "inspection", "latent_gaussian", "manifolds", "metrics", "pca", "plotting", "rbm", "recipes", "results",
+    "runtime", "segmentation", "selfcheck", "shapes", "training", "vae", "validation",
+)
+_FROM_TRAINING = ("ProgressBar", "fit", "make_optimizer", "quiet_tensorflow")
+
+__all__ = ["setup", "configure_environment", "Timer", "load_mnist", "train_val_split",
+           *_FROM_TRAINING, *SUBMODULES]
+__version__ = "0.2.0"
+
+
+def __getattr__(name: str):
+    """Import submodules (``du.vae``) and the Keras-based helpers (``du.fit``) on first use."""
+    if name in SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _FROM_TRAINING:
+        return getattr(importlib.import_module(".training", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

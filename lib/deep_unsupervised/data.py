@@ -83,17 +83,22 @@ class IdxFormatError(ValueError):
 
 @dataclasses.dataclass
 class Mnist:
-    """MNIST as float32 images in [0, 1] and integer labels, with where it came from."""
+    """MNIST as float32 images in [0, 1] and integer labels, with where it came from.
+
+    ``source`` is the directory the files were read from (or ``keras.datasets.mnist``);
+    ``description`` says what was loaded without naming a local path, for printing in the book.
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
     source: str
+    description: str = ""
 
     def __repr__(self) -> str:
-        return (f"Mnist(train={self.x_train.shape}, test={self.x_test.shape}, "
-                f"dtype={self.x_train.dtype}, source={self.source!r})")
+        return (f"Mnist({len(self.x_train):,} training and {len(self.x_test):,} test digits, "
+                f"images {self.x_train.shape[1:]} {self.x_train.dtype}; {self.description})")
 
 
 def file_digests(path: Path) -> tuple[str, str]:
@@ -160,10 +165,15 @@ def find_mnist_dir(data_dir: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-def _load_from_dir(directory: Path, verify: bool = True) -> tuple[np.ndarray, ...]:
-    for name in FILES.values():
+def _load_from_dir(directory: Path, verify: bool = True) -> tuple[tuple[np.ndarray, ...], str]:
+    """The four arrays and a description of the files (what their checksums identify)."""
+    kinds = [verify_checksum(directory / FILES[k]) for k in ("train_images", "test_images")] \
+        if verify else []
+    for name in (FILES["train_labels"], FILES["test_labels"]):
         if verify:
             verify_checksum(directory / name)
+    description = (f"IDX files, checksums verified: training set {kinds[0]}, test set {kinds[1]}"
+                   if verify else "IDX files, checksums not verified")
     arrays = []
     for split in ("train", "test"):
         images = read_idx(directory / FILES[f"{split}_images"], 3)
@@ -172,7 +182,7 @@ def _load_from_dir(directory: Path, verify: bool = True) -> tuple[np.ndarray, ..
             raise IdxFormatError(f"{directory}: {split} split has {len(images)} images "
                                  f"but {len(labels)} labels")
         arrays += [images, labels]
-    return tuple(arrays)
+    return tuple(arrays), description
 
 
 def _load_from_keras() -> tuple[np.ndarray, ...]:
@@ -206,7 +216,7 @@ def load_mnist(data_dir: str | os.PathLike | None = None, *, flatten: bool = Fal
     named = data_dir if data_dir is not None else os.environ.get(ENV_VAR)
     directory = find_mnist_dir(data_dir)
     if directory is not None:
-        x_train, y_train, x_test, y_test = _load_from_dir(directory, verify)
+        (x_train, y_train, x_test, y_test), description = _load_from_dir(directory, verify)
         source = str(directory)
     else:
         try:
@@ -217,9 +227,10 @@ def load_mnist(data_dir: str | os.PathLike | None = None, *, flatten: bool = Fal
             raise MnistNotFoundError(
                 where + f"The Keras download failed too ({type(err).__name__}: {err}).\n"
                 + HOW_TO_PROVIDE.format(files=", ".join(FILES.values()), env=ENV_VAR)) from None
-        source = "keras.datasets.mnist"
+        source = description = "keras.datasets.mnist"
     return Mnist(*(_prepare(a, flatten, binarize) if i % 2 == 0 else a.astype(np.int64)
-                   for i, a in enumerate((x_train, y_train, x_test, y_test))), source=source)
+                   for i, a in enumerate((x_train, y_train, x_test, y_test))), source=source,
+                 description=description + (", binarised at 0.5" if binarize else ""))
 
 
 def _prepare(images: np.ndarray, flatten: bool, binarize: bool) -> np.ndarray:

@@ -19,8 +19,11 @@ class AnswerError(AssertionError):
     """An exercise answer that does not match; the message says how it differs."""
 
 
-def check(name: str, answer, expected, rtol: float = 1e-4, atol: float = 1e-6) -> str:
-    """Check ``answer`` against ``expected``; return a confirmation or raise :class:`AnswerError`.
+def check(name: str, answer, expected, rtol: float = 1e-4, atol: float = 1e-6) -> None:
+    """Check ``answer`` against ``expected``; print a confirmation or raise :class:`AnswerError`.
+
+    It returns ``None``, so that a notebook cell ending with ``check(...)`` shows the confirmation
+    once (a returned string would be displayed a second time, quoted).
 
     Args:
         name: what the answer is ("the softmax of z"), used in the messages.
@@ -42,9 +45,8 @@ def check(name: str, answer, expected, rtol: float = 1e-4, atol: float = 1e-6) -
         raise AnswerError(f"{name}: {bad} of {a.size} values are NaN or infinite (an overflow in "
                           "exp, a log of 0, or a division by zero?)")
     if np.allclose(a, e, rtol=rtol, atol=atol):
-        message = f"✓ {name}: correct."
-        print(message)
-        return message
+        print(f"✓ {name}: correct.")
+        return None
     raise AnswerError(f"{name}: {_value_hint(a, e, rtol, atol)}")
 
 

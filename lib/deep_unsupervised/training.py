@@ -1,59 +1,128 @@
-"""Notebook set-up (seeds, quiet TensorFlow, plot style) and a one-line live progress bar."""
+"""Training: the one entry point :func:`fit`, the book's optimiser, and a one-line progress bar.
+
+Every model of the book is trained by :func:`fit` (or by a recipe that calls it): it builds the
+optimiser (Adam, optionally with cosine decay), compiles the model with the library's one default
+for ``steps_per_execution``, and fits it with :class:`ProgressBar`. Builders return uncompiled
+models, so the settings that shape training live in one place, the call to :func:`fit`.
+"""
 
 from __future__ import annotations
 
-import os
-import random
+import math
 import time
 
+import keras
 import numpy as np
+
+from .runtime import Timer, configure_environment, setup  # noqa: F401  (re-exported)
+from .validation import check_choice, check_float, check_int, invalid
+
+# Training steps run per call into the backend (Keras's ``compile(steps_per_execution=...)``). The
+# book's models are small, so a step takes a few milliseconds, of which Python-side overhead is a
+# large part; running 32 steps per call cuts roughly 10-20 % of the CPU time and changes no
+# result (the same steps run in the same order). :func:`fit` reads it at call time.
+STEPS_PER_EXECUTION = 32
+
+OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+SCHEDULES = ("constant", "cosine")
 
 
 def quiet_tensorflow() -> None:
-    """Silence TensorFlow's C++ and Python log noise; must run before TensorFlow is imported."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    """Deprecated name of :func:`deep_unsupervised.runtime.configure_environment`."""
+    configure_environment()
 
 
-quiet_tensorflow()
-# scikit-learn computes pairwise distances (k-NN, t-SNE) in chunks of up to this many MB (default
-# 1024); a smaller chunk keeps every chapter within a free Binder session's 2 GB, at no cost in
-# speed. Read when scikit-learn is first imported, so it is set here, before any chapter imports it.
-os.environ.setdefault("SKLEARN_WORKING_MEMORY", "256")
-import keras  # noqa: E402  (after the environment is set)
+def steps_per_epoch(n_examples: int, batch_size: int) -> int:
+    """Optimiser steps in one epoch over ``n_examples`` (the last batch may be smaller)."""
+    n_examples = check_int("n_examples", n_examples, low=1)
+    return math.ceil(n_examples / check_int("batch_size", batch_size, low=1))
 
 
-# Training steps run per call into TensorFlow (Keras's ``compile(steps_per_execution=...)``). The
-# book's models are small, so a step takes a few milliseconds, of which Python-side overhead is a
-# large part; running 32 steps per call cuts roughly 10-20 % of the CPU time and changes no
-# result (the same steps run in the same order). The library's builders and models use it.
-STEPS_PER_EXECUTION = 32
-
-
-def setup(seed: int = 0, style: bool = True) -> None:
-    """One call at the top of every chapter: seed everything, quiet TensorFlow, set plot style.
+def make_optimizer(learning_rate: float = 1e-3, *, name: str = "adam",
+                   schedule: str = "constant", steps: int | None = None,
+                   decay_alpha: float = 0.0, **kwargs) -> keras.optimizers.Optimizer:
+    """The book's optimiser: ``name`` at ``learning_rate``, constant or with cosine decay.
 
     Args:
-        seed: seeds Python's ``random``, NumPy's global generator and Keras/TensorFlow.
-        style: apply the book's Matplotlib style (:func:`deep_unsupervised.plotting.set_style`).
+        learning_rate: the (initial) step size.
+        name: ``"adam"``, ``"sgd"`` or ``"rmsprop"``.
+        schedule: ``"constant"``, or ``"cosine"``: the rate falls along half a cosine from
+            ``learning_rate`` to ``decay_alpha * learning_rate`` over ``steps`` steps
+            (Loshchilov & Hutter, 2017, without restarts).
+        steps: the number of optimiser steps the decay spans (required for ``"cosine"``).
+        decay_alpha: the final rate as a fraction of the first.
+        **kwargs: passed to the optimiser (``beta_1=0.5``, ``momentum=0.9``, ...).
     """
-    import tensorflow as tf
+    learning_rate = check_float("learning_rate", learning_rate, low=0, low_inclusive=False)
+    cls = getattr(keras.optimizers, OPTIMIZERS[check_choice("name", name, OPTIMIZERS)])
+    if check_choice("schedule", schedule, SCHEDULES) == "cosine":
+        if steps is None:
+            raise invalid("steps", "the number of optimiser steps for schedule='cosine'", steps)
+        rate = keras.optimizers.schedules.CosineDecay(
+            learning_rate, check_int("steps", steps, low=1),
+            alpha=check_float("decay_alpha", decay_alpha, low=0, high=1))
+    else:
+        rate = learning_rate
+    return cls(learning_rate=rate, **kwargs)
 
-    tf.get_logger().setLevel("ERROR")
+
+def _n_examples(x) -> int | None:
     try:
-        import absl.logging
+        return len(x)
+    except TypeError:  # a tf.data.Dataset of unknown length, a generator, ...
+        return None
 
-        absl.logging.set_verbosity(absl.logging.ERROR)
-    except ImportError:  # absl ships with TensorFlow; tolerate its absence
-        pass
-    random.seed(seed)
-    np.random.seed(seed)
-    keras.utils.set_random_seed(seed)
-    if style:
-        from .plotting import set_style
 
-        set_style()
+def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = None,
+        learning_rate: float = 1e-3, optimizer="adam", schedule: str = "constant",
+        decay_alpha: float = 0.0, steps: int | None = None, loss=None, metrics=None,
+        compile_kwargs: dict | None = None, validation_data=None, shuffle: bool = True,
+        label: str = "training", progress: bool = True, callbacks=(),
+        steps_per_execution: int | None = None, **fit_kwargs) -> keras.callbacks.History:
+    """Compile ``model`` and train it: the one way the book's models are trained.
+
+    Args:
+        model: an uncompiled (or to be re-compiled) Keras model.
+        x, y: training inputs and targets (``y=None`` for models whose loss needs only ``x``,
+            such as the VAE); arrays, or a ``tf.data.Dataset`` with ``batch_size=None``.
+        epochs, batch_size: passes over the data and examples per step.
+        learning_rate, optimizer, schedule, decay_alpha: the optimiser, as in
+            :func:`make_optimizer`; ``optimizer`` may also be a ready optimiser instance.
+        steps: optimiser steps the cosine decay spans (default: ``epochs`` times the steps per
+            epoch, counted from ``x``).
+        loss, metrics: passed to ``compile``.
+        compile_kwargs: for models whose ``compile`` takes other arguments (a GAN's two
+            optimisers); then ``optimizer``/``loss``/``metrics`` are not used.
+        validation_data, shuffle, **fit_kwargs: passed to ``model.fit``.
+        label, progress, callbacks: the progress bar's label, whether to draw it, and further
+            Keras callbacks.
+        steps_per_execution: steps per call into the backend (default
+            :data:`STEPS_PER_EXECUTION`).
+
+    Returns:
+        The ``History`` of ``model.fit``.
+    """
+    epochs = check_int("epochs", epochs, low=1)
+    if batch_size is not None:
+        batch_size = check_int("batch_size", batch_size, low=1)
+    n = _n_examples(x)
+    if y is not None and n is not None and _n_examples(y) not in (None, n):
+        raise invalid("y", f"as many rows as x ({n})", f"{_n_examples(y)} rows")
+    spe = check_int("steps_per_execution", steps_per_execution or STEPS_PER_EXECUTION, low=1)
+    if compile_kwargs is not None:
+        model.compile(**compile_kwargs, steps_per_execution=spe)
+    else:
+        if not isinstance(optimizer, keras.optimizers.Optimizer):
+            if schedule == "cosine" and steps is None:
+                if n is None or batch_size is None:
+                    raise invalid("steps", "the number of optimiser steps (x has no length)", steps)
+                steps = epochs * steps_per_epoch(n, batch_size)
+            optimizer = make_optimizer(learning_rate, name=optimizer, schedule=schedule,
+                                       steps=steps, decay_alpha=decay_alpha)
+        model.compile(optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=spe)
+    callbacks = list(callbacks) + ([ProgressBar(label)] if progress else [])
+    return model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
+                     shuffle=shuffle, verbose=0, callbacks=callbacks, **fit_kwargs)
 
 
 def _in_notebook() -> bool:
@@ -65,16 +134,25 @@ def _in_notebook() -> bool:
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
-def _format_logs(logs: dict | None) -> str:
-    return "  ".join(f"{k} {v:.4g}" for k, v in (logs or {}).items() if np.isscalar(v))
+def _format_logs(logs: dict | None, width: int = 76) -> list[str]:
+    """Metrics as ``name value`` pairs, wrapped into lines of at most ``width`` characters."""
+    pairs = [f"{k} {v:.4g}" for k, v in (logs or {}).items() if np.isscalar(v)]
+    lines, line = [], ""
+    for pair in pairs:
+        if line and len(line) + 2 + len(pair) > width:
+            lines.append(line)
+            line = ""
+        line = f"{line}  {pair}" if line else pair
+    return lines + ([line] if line else [])
 
 
 class ProgressBar(keras.callbacks.Callback):
     """A Keras callback drawing one live progress bar over all epochs of a ``fit``.
 
     In a notebook the bar is a single display that is updated in place (at most a few times a
-    second), so the stored output is one line: the final epoch's metrics and the wall time.
-    Elsewhere it prints one line when training ends. Use with ``fit(..., verbose=0)``.
+    second), so the stored output is the finished bar with the wall time, and below it the final
+    epoch's metrics wrapped to the text column's width. Elsewhere it prints that once, when
+    training ends. Use with ``fit(..., verbose=0)``; :func:`fit` adds it by itself.
 
     Example:
         >>> model.fit(x, y, epochs=5, verbose=0, callbacks=[ProgressBar()])  # doctest: +SKIP
@@ -120,8 +198,8 @@ class ProgressBar(keras.callbacks.Callback):
         bar = "█" * filled + "·" * (self.width - filled)
         elapsed = time.perf_counter() - self.start
         epoch = self.epochs if final else min(self.epoch + 1, self.epochs)
-        return (f"{self.label}: {bar} epoch {epoch}/{self.epochs}  {_format_logs(logs)}  "
-                f"[{elapsed:.1f}s]").rstrip()
+        head = f"{self.label}: {bar} epoch {epoch}/{self.epochs} [{elapsed:.1f}s]"
+        return "\n".join([head] + ["  " + line for line in _format_logs(logs)])
 
     def _update(self, fraction, logs, final=False):
         if self._handle is not None:
@@ -129,7 +207,7 @@ class ProgressBar(keras.callbacks.Callback):
 
 
 class _Bar:
-    """A line of text that Jupyter shows as preformatted text in both HTML and plain form."""
+    """Lines of text that Jupyter shows as preformatted text in both HTML and plain form."""
 
     def __init__(self, text: str):
         self.text = text
@@ -141,15 +219,3 @@ class _Bar:
         import html
 
         return f"<pre style='margin:0'>{html.escape(self.text)}</pre>"
-
-
-class Timer:
-    """Context manager measuring wall time: ``with Timer() as t: ...; t.seconds``."""
-
-    def __enter__(self):
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.start
-        return False

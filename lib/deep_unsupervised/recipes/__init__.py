@@ -1,0 +1,112 @@
+"""One recipe per experiment: its settings and the function that trains it, shared by the chapter
+and by ``benchmarks/run.py``, so that an experiment's settings are written exactly once.
+
+A recipe has two presets of its settings (a frozen dataclass):
+
+* ``ci``, what the chapter runs on two CPU cores in a few minutes (the default), and
+* ``full``, the scale of the paper or post the experiment follows (more data, epochs, width),
+
+chosen by the ``scale`` argument or, when it is not given, by the environment variable
+``BOOK_SCALE`` (``ci`` when unset). A chapter uses a recipe like this::
+
+    recipe = du.recipes.get("vae-2")
+    s = recipe.settings()              # VAESettings(latent_dim=2, ..., epochs=20): shown in the book
+    data = recipe.load(s)              # what the experiment trains and tests on
+    model = recipe.train(s, data)      # the one training function; chapter and benchmark share it
+
+The recipe modules (one per chapter, ``recipes/<chapter>.py``) import only the standard library at
+module level, so that listing recipes is quick; their functions import Keras when they run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import pkgutil
+from typing import Any, Callable, Mapping
+
+from ..validation import check_choice, invalid
+
+SCALES = ("ci", "full")
+SCALE_VARIABLE = "BOOK_SCALE"
+
+
+def current_scale(scale: str | None = None) -> str:
+    """``scale`` if given, else ``$BOOK_SCALE``, else ``"ci"``; checked against :data:`SCALES`."""
+    if scale is None:
+        scale = os.environ.get(SCALE_VARIABLE, "").strip() or "ci"
+        if scale not in SCALES:
+            raise invalid(SCALE_VARIABLE, f"one of {SCALES} (environment variable)", scale)
+    return check_choice("scale", scale, SCALES)
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """An experiment: its settings at each scale, how to load its data, train and evaluate it.
+
+    Attributes:
+        name: the name chapters and ``benchmarks/run.py`` use (``"vae-2"``).
+        chapter: the notebook it belongs to, without suffix (``"vae"`` for chapters/vae.ipynb).
+        description: one line for listings.
+        presets: ``{"ci": settings, "full": settings}``, frozen dataclass instances.
+        train: ``train(settings, data, *, callbacks=(), label=None)`` returning the trained model
+            (or whatever the experiment produces).
+        load: ``load(settings, limit=None)`` returning the experiment's data (``limit`` caps every
+            data set, for quick runs and tests); ``None`` when the experiment makes its own.
+        evaluate: ``evaluate(settings, trained, data)`` returning ``{metric: value}`` on held-out
+            data; ``None`` when the chapter evaluates by hand.
+        source: where the ``full`` preset comes from (paper, post) and where the book deviates.
+    """
+
+    name: str
+    chapter: str
+    description: str
+    presets: Mapping[str, Any]
+    train: Callable
+    load: Callable | None = None
+    evaluate: Callable | None = None
+    source: str = ""
+
+    def __post_init__(self):
+        missing = [s for s in SCALES if s not in self.presets]
+        if missing:
+            raise invalid("presets", f"settings for every scale {SCALES}", f"no {missing}")
+        for scale, settings in self.presets.items():
+            if not (dataclasses.is_dataclass(settings) and settings.__dataclass_params__.frozen):
+                raise invalid("presets", "frozen dataclass instances",
+                              f"{scale}={type(settings).__name__}")
+
+    def settings(self, scale: str | None = None):
+        """The settings at ``scale`` (default: ``$BOOK_SCALE`` or ``"ci"``)."""
+        return self.presets[current_scale(scale)]
+
+
+REGISTRY: dict[str, Recipe] = {}
+
+
+def register(recipe: Recipe) -> Recipe:
+    """Add ``recipe`` to :data:`REGISTRY` (each name once) and return it."""
+    if recipe.name in REGISTRY and REGISTRY[recipe.name] is not recipe:
+        raise ValueError(f"recipe {recipe.name!r} is registered twice")
+    REGISTRY[recipe.name] = recipe
+    return recipe
+
+
+def _load_all() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+def get(name: str) -> Recipe:
+    """The recipe called ``name``."""
+    _load_all()
+    if name not in REGISTRY:
+        raise invalid("name", f"one of the recipes {sorted(REGISTRY)}", name)
+    return REGISTRY[name]
+
+
+def names(chapter: str | None = None) -> list[str]:
+    """Every recipe's name (only ``chapter``'s when given), sorted."""
+    _load_all()
+    return sorted(n for n, r in REGISTRY.items() if chapter is None or r.chapter == chapter)

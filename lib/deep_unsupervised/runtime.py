@@ -1,0 +1,86 @@
+"""The book's session set-up: environment, seeds and plot style, done once when asked.
+
+Importing any module of the package changes nothing global. A chapter's first code cell calls
+:func:`setup`; scripts and tests that train models call :func:`configure_environment` before they
+import Keras. This module imports only the standard library and NumPy.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+
+import numpy as np
+
+from .validation import check_int
+
+# Environment variables the book sets unless the user already has: they must be in place before
+# TensorFlow (and scikit-learn) are first imported, which is why setup() runs before any training.
+ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",   # TensorFlow's C++ start-up log lines
+    "GRPC_VERBOSITY": "ERROR",
+    "KERAS_BACKEND": "tensorflow",  # the book's default backend; set KERAS_BACKEND to choose another
+    # scikit-learn computes pairwise distances (k-NN, t-SNE) in chunks of up to this many MB
+    # (default 1024); a smaller chunk keeps every chapter inside a free Binder session's 2 GB.
+    "SKLEARN_WORKING_MEMORY": "256",
+}
+
+
+def configure_environment() -> None:
+    """Set :data:`ENVIRONMENT` (without overriding what the user set) and quiet TensorFlow's loggers.
+
+    Call it before the first import of Keras or TensorFlow; calling it later still quiets the
+    Python loggers but cannot undo what TensorFlow printed while it loaded.
+    """
+    for name, value in ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    import sys
+
+    if "tensorflow" in sys.modules:
+        _quiet_loaded_tensorflow()
+
+
+def _quiet_loaded_tensorflow() -> None:
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:  # absl ships with TensorFlow; tolerate its absence
+        pass
+
+
+def setup(seed: int = 0, style: bool = True) -> None:
+    """One call at the top of every chapter: environment, seeds and plot style.
+
+    Args:
+        seed: seeds Python's ``random``, NumPy's global generator and Keras (and so TensorFlow).
+        style: apply the book's Matplotlib style (:func:`deep_unsupervised.plotting.set_style`).
+    """
+    seed = check_int("seed", seed, low=0)
+    configure_environment()
+    import keras
+
+    _quiet_loaded_tensorflow()
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    if style:
+        from .plotting import set_style
+
+        set_style()
+
+
+class Timer:
+    """Context manager measuring wall time: ``with Timer() as t: ...; t.seconds``."""
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+        return False

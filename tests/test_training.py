@@ -1,0 +1,110 @@
+"""training: fit(), make_optimizer(), ProgressBar; runtime: setup(); the package's lazy import."""
+
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import deep_unsupervised as du
+from deep_unsupervised import training
+
+
+def _tiny_model():
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+
+
+def test_setup_seeds_repeat():
+    du.setup(seed=5, style=False)
+    a = np.random.rand(3)
+    du.setup(seed=5, style=False)
+    assert np.array_equal(a, np.random.rand(3))
+
+
+def test_setup_rejects_bad_seed():
+    with pytest.raises(ValueError, match="Invalid value for argument 'seed'"):
+        du.setup(seed=-1)
+
+
+def test_import_is_cheap_and_changes_nothing():
+    """Importing the package loads no Keras/TensorFlow and sets no environment variable."""
+    code = ("import os, sys; before = dict(os.environ); import deep_unsupervised as du; "
+            "from deep_unsupervised import data, pca, clustering, shapes, validation, recipes; "
+            "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules, 'keras loaded'; "
+            "assert dict(os.environ) == before, 'environment changed'")
+    env = {"PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_progress_bar_prints_bar_then_wrapped_metrics(capsys):
+    du.setup(seed=0, style=False)
+    model = _tiny_model()
+    logs = {f"metric_number_{i}": 0.123456 for i in range(8)}
+    bar = du.ProgressBar("tiny")
+    model.compile("sgd", "mse")
+    model.fit(np.zeros((8, 2)), np.zeros((8, 1)), epochs=3, verbose=0, callbacks=[bar])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0].startswith("tiny:") and "epoch 3/3" in out[0] and "loss" in out[1]
+    text = bar._text(1.0, logs, final=True).splitlines()
+    assert len(text) >= 3 and max(map(len, text)) <= 80  # fits the book's text column
+
+
+def test_make_optimizer_cosine_decays_to_alpha():
+    opt = training.make_optimizer(1e-2, schedule="cosine", steps=10, decay_alpha=0.1)
+    rate = opt.learning_rate if callable(opt.learning_rate) else None
+    schedule = opt._learning_rate
+    assert float(schedule(0)) == pytest.approx(1e-2)
+    assert float(schedule(10)) == pytest.approx(1e-3)
+    assert rate is not None or schedule is not None
+    const = training.make_optimizer(1e-3)
+    assert float(const.learning_rate) == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(schedule="linear"), "schedule"),
+    (dict(schedule="cosine"), "steps"),
+    (dict(name="adagrad"), "name"),
+    (dict(learning_rate=0.0), "learning_rate"),
+    (dict(decay_alpha=2.0, schedule="cosine", steps=5), "decay_alpha"),
+])
+def test_make_optimizer_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=f"Invalid value for argument '{match}'"):
+        training.make_optimizer(**kwargs)
+
+
+def test_fit_compiles_with_one_steps_per_execution_and_cosine_steps():
+    du.setup(seed=0, style=False)
+    model = _tiny_model()
+    x, y = np.ones((40, 2), "float32"), np.ones((40, 1), "float32")
+    history = training.fit(model, x, y, epochs=2, batch_size=8, loss="mse", schedule="cosine",
+                           learning_rate=0.1, decay_alpha=0.0, progress=False)
+    assert len(history.history["loss"]) == 2
+    assert model.steps_per_execution == training.STEPS_PER_EXECUTION
+    # the cosine decay spans exactly epochs * ceil(40 / 8) = 10 steps: the rate has reached 0
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-7)
+
+
+def test_fit_rejects_bad_input():
+    model = _tiny_model()
+    with pytest.raises(ValueError, match="'epochs'"):
+        training.fit(model, np.zeros((4, 2)), np.zeros((4, 1)), epochs=0, batch_size=2)
+    with pytest.raises(ValueError, match="'y'"):
+        training.fit(model, np.zeros((4, 2)), np.zeros((3, 1)), epochs=1, batch_size=2)
+    with pytest.raises(ValueError, match="'batch_size'"):
+        training.fit(model, np.zeros((4, 2)), None, epochs=1, batch_size=np.float32(2.5))
+
+
+def test_steps_per_execution_changes_no_result():
+    """Running several steps per call (the library's default) gives the same weights as one."""
+    x = np.random.default_rng(0).random((300, 20)).astype("float32")
+    weights = []
+    for spe in (1, training.STEPS_PER_EXECUTION):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((20,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(20)])
+        training.fit(model, x, x, epochs=2, batch_size=16, shuffle=False, loss="mse",
+                     learning_rate=1e-2, steps_per_execution=spe, progress=False)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
