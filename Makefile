@@ -29,12 +29,18 @@ $(VENV)/.installed: requirements.txt lib/pyproject.toml
 	touch $@
 
 # MathJax 3 from the npm registry, served by the book itself so that maths typesets offline.
-mathjax: _static/mathjax/tex-chtml.js
+# Only the one bundle in use (tex-chtml.js) plus what it loads on demand (fonts, TeX extensions,
+# the accessibility menu's components) goes to _mathjax/mathjax/, which _config.yml copies to
+# _build/html/mathjax/ (html_extra_path). It must not live under _static/: Jupyter Book adds every
+# .js file found there to every page.
+MATHJAX_PARTS := tex-chtml.js output/chtml/fonts/woff-v2 input/tex/extensions a11y sre ui
+mathjax: _mathjax/mathjax/tex-chtml.js
 
-_static/mathjax/tex-chtml.js:
+_mathjax/mathjax/tex-chtml.js:
 	npm install --silent --no-save --no-audit --no-fund --prefix .cache/mathjax mathjax@$(MATHJAX)
-	mkdir -p _static/mathjax
-	cp -R .cache/mathjax/node_modules/mathjax/es5/. _static/mathjax/
+	rm -rf _mathjax _static/mathjax
+	for part in $(MATHJAX_PARTS); do mkdir -p _mathjax/mathjax/$$(dirname $$part) && \
+	  cp -R .cache/mathjax/node_modules/mathjax/es5/$$part _mathjax/mathjax/$$part || exit 1; done
 
 # Headless Chromium for the browser check: Debian's package when it is missing and we are root.
 browser:
@@ -55,5 +61,22 @@ benchmarks: setup
 assignments: setup
 	$(PY) tools/assignments.py generate
 
+# The printable book: Jupyter Book's single-page HTML printed by the headless Chromium of the
+# browser check, then checked (pages, chapter titles, typeset maths, images, outline):
+# _build/pdf/book.pdf. `python tools/pdf.py --check` re-checks an existing PDF.
+.PHONY: pdf slides
+pdf: setup mathjax browser
+	$(PY) tools/pdf.py
+
+# One reveal.js deck per chapter, from the notebooks as they are (tools/slides.py sets the cells'
+# slide types by rules and tags): _build/slides/<chapter>.slides.html. reveal.js comes from the
+# npm registry, like MathJax, and is copied next to the decks, so they work offline.
+REVEAL := 5.2.1
+slides: setup mathjax .cache/reveal/node_modules/reveal.js/dist/reveal.js
+	$(PY) tools/slides.py
+
+.cache/reveal/node_modules/reveal.js/dist/reveal.js:
+	npm install --silent --no-save --no-audit --no-fund --prefix .cache/reveal reveal.js@$(REVEAL)
+
 clean:
-	rm -rf _build .cache _static/mathjax _assignments
+	rm -rf _build .cache _mathjax _static/mathjax _assignments

@@ -4,10 +4,11 @@ import json
 import sys
 from pathlib import Path
 
-from deep_unsupervised.results import REFERENCE_SCORES, load_notebook_times, load_results
+from deep_unsupervised.recipes.references import REFERENCE_SCORES
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from report import load_notebook_times, load_results  # noqa: E402
 sys.path.insert(0, str(ROOT / "tools"))
 from entries import REGISTRY  # noqa: E402
 from notebooks import toc_notebooks  # noqa: E402

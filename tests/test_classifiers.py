@@ -47,8 +47,8 @@ def test_four_class_problem_has_zero_class_means_and_learns():
     for k in range(4):
         assert np.abs(x[y == k].mean(axis=0)).max() < 0.4  # symmetric blobs: linear methods fail
     du.setup(0, style=False)
-    model = C.dense_classifier(hidden=(16,), learning_rate=3e-2)
-    model.fit(x, y, epochs=10, batch_size=128, verbose=0)
+    model = C.dense_classifier(hidden=(16,))
+    C.fit(model, x, y, epochs=10, batch_size=128, learning_rate=3e-2, progress=False)
     assert model.evaluate(x, y, verbose=0)[1] > 0.5
 
 
@@ -61,12 +61,47 @@ def test_mnist_builders_shapes():
     assert names[1:5] == ["conv_1", "pool_1", "conv_2", "pool_2"]
 
 
+def test_builders_return_uncompiled_models_that_round_trip(tmp_path):
+    x = np.random.default_rng(0).random((3, 28, 28, 1)).astype("float32")
+    for model in (C.mlp(hidden=(8,), dropout=0.5), C.small_cnn(filters=(2,), dense=4)):
+        assert not model.compiled  # uncompiled: training settings live in fit
+        path = tmp_path / f"{model.name}.keras"
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                                   rtol=1e-6)
+
+
+def test_numpy_scalars_are_valid_sizes():
+    model = C.dense_classifier(n_inputs=np.int64(5), hidden=(np.int32(3),), n_classes=np.int64(2))
+    assert model.output_shape == (None, 2)
+    assert C.mlp(hidden=(4,), dropout=np.float32(0.25)).output_shape == (None, 10)
+
+
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="'dropout'"):
+    with pytest.raises(ValueError, match="'dropout'.*dropout=1.0"):
         C.mlp(dropout=1.0)
     with pytest.raises(ValueError, match="'hidden'"):
         C.mlp(hidden=(0,))
+    with pytest.raises(ValueError, match="'input_shape'"):
+        C.mlp(input_shape=(28, -1))
     with pytest.raises(ValueError, match="'filters'"):
         C.small_cnn(filters=(16, -1))
-    with pytest.raises(ValueError, match="'n'"):
+    with pytest.raises(ValueError, match="'kernel_size'"):
+        C.small_cnn(kernel_size=0)
+    with pytest.raises(ValueError, match="'input_shape'"):
+        C.small_cnn(input_shape=(28, 28))
+    with pytest.raises(ValueError, match="'n_inputs'"):
+        C.dense_classifier(n_inputs=0)
+    with pytest.raises(ValueError, match="'hidden'"):
+        C.dense_classifier(hidden=7)
+    with pytest.raises(ValueError, match="'n'.*n=2"):
         C.four_class_problem(n=2)
+    with pytest.raises(ValueError, match="'noise'"):
+        C.four_class_problem(noise=-1.0)
+    with pytest.raises(ValueError, match="'eps'"):
+        C.cross_entropy(np.ones((2, 3)), np.ones((2, 3)) / 3, eps=1.0)
+    with pytest.raises(ValueError, match="'z'"):
+        C.softmax(np.array(["a", "b"]))
+    with pytest.raises(ValueError, match="'model'"):
+        C.count_params("mlp")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from deep_unsupervised.clustering import cluster_purity, kmeans
+from deep_unsupervised.clustering import assign, cluster_purity, kmeans
 
 
 def test_kmeans_recovers_separated_blobs():
@@ -25,9 +25,53 @@ def test_kmeans_matches_scikit_learn_inertia():
     assert ours == pytest.approx(theirs, rel=0.05)
 
 
-def test_purity_examples_and_errors():
+def test_purity_examples():
     assert cluster_purity(np.array([0, 0, 1, 1]), np.array([3, 3, 4, 5])) == 0.75
-    with pytest.raises(ValueError, match="equal length"):
-        cluster_purity(np.zeros(3, int), np.zeros(4, int))
-    with pytest.raises(ValueError, match="'k'"):
-        kmeans(np.zeros((3, 2)), 4)
+    assert cluster_purity(np.array([0, 1, 2]), np.array([1, 2, 3])) == 1.0
+
+
+def test_numpy_scalars_are_valid_arguments():
+    x = np.random.default_rng(0).normal(size=(20, 2))
+    labels, centres, _ = kmeans(x, np.int64(3), n_init=np.int32(1), seed=np.int64(0))
+    assert centres.shape == (3, 2) and labels.shape == (20,)
+
+
+@pytest.mark.parametrize("args, kwargs, match", [
+    ((np.zeros((3, 2)), 4), {}, r"'k': expected 1 <= k <= 3, received k=4"),
+    ((np.zeros((3, 2)), 0), {}, "'k'"),
+    ((np.zeros((3, 2)), 2.0), {}, "'k'.*integer"),
+    ((np.zeros(3), 2), {}, "'x'.*2 axes"),
+    ((np.full((3, 2), np.nan), 2), {}, "'x'.*finite"),
+    ((np.zeros((3, 2)), 2), {"n_init": 0}, "'n_init'"),
+    ((np.zeros((3, 2)), 2), {"max_iter": 0}, "'max_iter'"),
+    ((np.zeros((3, 2)), 2), {"tol": -1.0}, "'tol'"),
+    ((np.zeros((3, 2)), 2), {"seed": -1}, "'seed'"),
+])
+def test_kmeans_rejects_bad_input(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        kmeans(*args, **kwargs)
+
+
+@pytest.mark.parametrize("clusters, labels, match", [
+    (np.zeros(3, int), np.zeros(4, int), "'labels'.*as long as clusters"),
+    (np.zeros((2, 2), int), np.zeros(4, int), "'clusters'.*1 axes"),
+    (np.zeros(2, int), np.array([0.5, 1.0]), "'labels'.*integer"),
+    (np.zeros(2, int), np.array([-1, 1]), "'labels'.*non-negative"),
+    (np.zeros(0, int), np.zeros(0, int), "'labels'.*non-empty"),
+])
+def test_purity_rejects_bad_input(clusters, labels, match):
+    with pytest.raises(ValueError, match=match):
+        cluster_purity(clusters, labels)
+
+
+def test_assign_is_the_nearest_centre():
+    rng = np.random.default_rng(3)
+    x, centres = rng.normal(size=(50, 3)), rng.normal(size=(4, 3))
+    brute = np.argmin(((x[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+    np.testing.assert_array_equal(assign(x, centres), brute)
+    labels, found, _ = kmeans(x, 4, seed=1)
+    np.testing.assert_array_equal(assign(x, found), labels)
+    with pytest.raises(ValueError, match=r"'x'.*shape \(n, 3\)"):
+        assign(np.zeros((2, 2)), centres)
+    with pytest.raises(ValueError, match="'centres'"):
+        assign(x, np.zeros(3))

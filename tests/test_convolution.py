@@ -55,16 +55,40 @@ def test_receptive_field():
     assert receptive_field([(3, 1), (2, 2), (3, 1), (2, 2)]) == [3, 4, 8, 10]
 
 
+def test_numpy_scalars_are_valid_sizes():
+    assert max_pool2d(np.ones((4, 4)), np.int64(2)).shape == (2, 2)
+    assert receptive_field([(np.int64(3), np.int32(1))]) == [3]
+
+
 def test_bad_inputs():
-    with pytest.raises(ValueError, match="does not fit"):
-        convolve2d(np.ones((3, 3)), np.ones((4, 2)))
-    with pytest.raises(ValueError, match="'image'.*2-D"):
-        convolve2d(np.ones((3, 3, 1)), np.ones((2, 2)))
-    with pytest.raises(ValueError, match="'kernel'.*2-D"):
-        convolve2d(np.ones((3, 3)), np.ones(2))
+    for conv in (convolve2d, convolve2d_naive):
+        with pytest.raises(ValueError, match=r"'kernel'.*fits inside the 3x3 image.*4x2"):
+            conv(np.ones((3, 3)), np.ones((4, 2)))
+        with pytest.raises(ValueError, match=r"'image'.*2 axes.*\(3, 3, 1\)"):
+            conv(np.ones((3, 3, 1)), np.ones((2, 2)))
+        with pytest.raises(ValueError, match="'kernel'.*2 axes"):
+            conv(np.ones((3, 3)), np.ones(2))
+        with pytest.raises(ValueError, match="'image'.*numbers"):
+            conv(np.array([["a", "b"], ["c", "d"]]), np.ones((1, 1)))
+        with pytest.raises(ValueError, match="'image'.*finite"):
+            conv(np.full((3, 3), np.nan), np.ones((2, 2)))
     with pytest.raises(ValueError, match="'kernels'"):
         conv_layer(np.ones((1, 5, 5, 2)), np.ones((3, 3, 1, 4)))
-    with pytest.raises(ValueError, match="'size'"):
+    with pytest.raises(ValueError, match="'images'.*4 axes"):
+        conv_layer(np.ones((5, 5, 2)), np.ones((3, 3, 2, 4)))
+    with pytest.raises(ValueError, match="'biases'"):
+        conv_layer(np.ones((1, 5, 5, 2)), np.ones((3, 3, 2, 4)), np.ones(3))
+    with pytest.raises(ValueError, match="'kernel'.*fits"):
+        conv_layer(np.ones((1, 2, 2, 1)), np.ones((3, 3, 1, 1)))
+    with pytest.raises(ValueError, match="'size'.*1 <= size.*size=0"):
         max_pool2d(np.ones((4, 4)), 0)
-    with pytest.raises(ValueError, match="'size'"):
+    with pytest.raises(ValueError, match="'size'.*integer"):
+        max_pool2d(np.ones((4, 4)), 2.0)
+    with pytest.raises(ValueError, match="'size'.*fits inside"):
         max_pool2d(np.ones((2, 2)), 3)
+    with pytest.raises(ValueError, match="'stride'"):
+        receptive_field([(3, 0)])
+    with pytest.raises(ValueError, match="'kernel_size'"):
+        receptive_field([(-1, 1)])
+    with pytest.raises(ValueError, match="'layers'"):
+        receptive_field([3, 1])

@@ -76,13 +76,38 @@ def test_bad_rate(rate):
 
 
 def test_bad_types_and_kinds():
-    with pytest.raises(TypeError, match="stddev"):
+    with pytest.raises(ValueError, match="'stddev'"):
         C.gaussian_noise(X, "0.5")
+    with pytest.raises(ValueError, match="'seed'"):
+        C.masking_noise(X, 0.1, seed=-1)
+    with pytest.raises(ValueError, match="'data_range'"):
+        C.psnr(X, X, data_range=0)
+    with pytest.raises(ValueError, match="'clean'"):
+        C.psnr(np.zeros(3), np.zeros(3))
     with pytest.raises(TypeError, match="'x'"):
         C.masking_noise(np.zeros((2, 2), np.uint8), 0.1)
     with pytest.raises(ValueError, match="kind"):
         C.corrupt(X, "speckle")
     with pytest.raises(ValueError, match="kind"):
         C.noise_layer("speckle")
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match="'estimate'.*shape"):
         C.psnr(X, X[:3])
+
+
+def test_numpy_scalars_are_valid_levels():
+    assert C.check_rate(np.float32(0.25)) == 0.25
+    assert C.MaskingNoise(np.float64(0.5), seed=np.int64(3)).seed == 3
+
+
+@pytest.mark.parametrize("layer", [C.MaskingNoise(0.3, seed=2), C.SaltAndPepperNoise(0.2, seed=5)])
+def test_noise_layers_save_and_load_in_a_model(tmp_path, layer):
+    x = keras.Input((4, 4, 1))
+    model = keras.Model(x, keras.layers.Conv2D(2, 3, padding="same")(layer(x)))
+    model.save(tmp_path / "m.keras")
+    again = keras.saving.load_model(tmp_path / "m.keras")  # registered: no custom_objects
+    restored = again.layers[1]
+    assert type(restored) is type(layer)
+    assert (restored.rate, restored.seed) == (layer.rate, layer.seed)
+    data = np.random.default_rng(0).random((2, 4, 4, 1)).astype("float32")
+    np.testing.assert_allclose(again.predict(data, verbose=0), model.predict(data, verbose=0),
+                               atol=1e-6)

@@ -61,18 +61,25 @@ def test_duplicated_code_has_no_gap():
 
 def test_bad_inputs_are_named():
     v = _factors(100)
-    with pytest.raises(ValueError, match="z must be"):
+    with pytest.raises(ValueError, match="argument 'z': expected a non-empty 2-D"):
         dis.mig(np.zeros(100), v)
-    with pytest.raises(ValueError, match="factors must have shape"):
+    with pytest.raises(ValueError, match="argument 'factors': expected shape"):
         dis.mig(np.zeros((99, 3)), v)
     with pytest.raises(ValueError, match="at least 2 code"):
         dis.mig(np.zeros((100, 1)), v)
     with pytest.raises(ValueError, match="NaN"):
         dis.mig(np.full((100, 3), np.nan), v)
-    with pytest.raises(ValueError, match="n_bins"):
+    with pytest.raises(ValueError, match="received n_bins=1"):
         dis.discretize(np.zeros((5, 2)), n_bins=1)
+    assert dis.discretize(np.zeros((5, 2)), n_bins=np.int64(3)).shape == (5, 2)
     with pytest.raises(ValueError, match="at least two values"):
         dis.mig(np.random.default_rng(0).normal(size=(100, 3)), np.zeros((100, 1)))
+    with pytest.raises(ValueError, match="at least 2 factors"):
+        dis.dci_disentanglement(np.zeros((100, 3)), v[:, :1])
+    with pytest.raises(ValueError, match="received n_trees=0"):
+        dis.dci_disentanglement(np.zeros((100, 3)), v, n_trees=0)
+    with pytest.raises(ValueError, match="argument 'b'"):
+        dis.mutual_information([0, 1], [0, 1, 2])
 
 
 def test_quantile_binning_ignores_monotone_rescaling_and_outliers():
@@ -86,7 +93,7 @@ def test_quantile_binning_ignores_monotone_rescaling_and_outliers():
     assert dis.mig(warped, v, strategy="quantile") == pytest.approx(q, abs=0.01)
     assert dis.mig(warped, v) < q                       # equal-width bins are fooled by the outlier
     assert np.bincount(dis.discretize(z, 10, "quantile")[:, 0]).tolist() == [300] * 10
-    with pytest.raises(ValueError, match="strategy"):
+    with pytest.raises(ValueError, match="argument 'strategy'"):
         dis.discretize(z, 10, "kmeans")
 
 
@@ -101,3 +108,40 @@ def test_factor_means_and_traversals():
     assert codes.shape == (6, 2)
     assert codes[:3, 0].tolist() == [1.0, 4.0, 7.0] and np.all(codes[:3, 1] == 0.0)
     assert codes[3:, 1].tolist() == [0.0, 2.0, 4.0] and np.all(codes[3:, 0] == 1.0)
+
+
+def _known_codes(n=1500, seed=5):
+    """Factors, their standardised copy (+ tiny noise) and a random rotation of that copy."""
+    rng = np.random.default_rng(seed)
+    v = np.stack([rng.integers(0, 3, n), rng.integers(0, 12, n), rng.integers(0, 12, n),
+                  rng.integers(0, 6, n)], axis=1)
+    ideal = (v - v.mean(0)) / v.std(0) + 0.01 * rng.normal(size=v.shape)
+    rotation = np.linalg.qr(rng.normal(size=(4, 4)))[0]
+    return v, ideal, ideal @ rotation
+
+
+def test_both_metrics_on_codes_with_known_answers():
+    v, ideal, mixed = _known_codes()
+    noise = np.random.default_rng(6).normal(size=(len(v), 3))
+    padded = np.concatenate([ideal, noise], axis=1)          # plus three unused elements
+    assert dis.mig(ideal, v) > 0.9 and dis.dci_disentanglement(ideal, v) > 0.95
+    assert dis.mig(padded, v) > 0.9 and dis.dci_disentanglement(padded, v) > 0.95
+    assert dis.mig(mixed, v) < 0.3 and dis.dci_disentanglement(mixed, v) < 0.4
+
+
+def test_a_factor_copied_into_two_elements_has_no_gap_but_stays_pure():
+    v, ideal, _ = _known_codes()
+    copied = np.concatenate([ideal, ideal[:, 1:2]], axis=1)  # x in two elements
+    _, details = dis.mig(copied, v, return_details=True)
+    assert details["gaps"][1] == pytest.approx(0.0, abs=1e-12)
+    # DCI disentanglement asks whether each element serves one factor: both copies do
+    assert dis.dci_disentanglement(copied, v) > 0.95
+
+
+def test_dci_details():
+    v, ideal, _ = _known_codes(1000)
+    score, details = dis.dci_disentanglement(ideal, v, return_details=True)
+    assert details["importance"].shape == (4, 4)
+    assert np.argmax(details["importance"], axis=1).tolist() == [0, 1, 2, 3]
+    assert details["weights"].sum() == pytest.approx(1.0)
+    assert score == pytest.approx(np.sum(details["weights"] * details["per_code"]))

@@ -47,14 +47,41 @@ def test_modes_covered():
     assert dv.modes_covered(one_mode, std=0.05)[0] == 1
 
 
-def test_bad_input():
-    with pytest.raises(ValueError, match="sum to 1"):
-        dv.kl_divergence([0.5, 0.6], [0.5, 0.5])
-    with pytest.raises(ValueError, match="same shape"):
-        dv.kl_divergence([1.0], [0.5, 0.5])
-    with pytest.raises(ValueError, match="samples"):
-        dv.modes_covered(np.zeros((5, 3)))
-    with pytest.raises(ValueError, match="theta"):
-        dv.parallel_lines_histograms(2.0)
-    with pytest.raises(ValueError, match="std"):
-        dv.ring_of_gaussians(10, std=0.0)
+def test_grid_mixture_and_coverage():
+    centres = dv.grid_centres(5, 2.0)
+    assert centres.shape == (25, 2) and centres.min() == -4 and centres.max() == 4
+    x = dv.gaussian_mixture(5000, centres, std=0.05, seed=0)
+    assert dv.modes_covered(x, std=0.05, centres=centres) == (25, pytest.approx(1.0, abs=0.02))
+    corner = x[np.linalg.norm(x - centres[0], axis=1) < 0.3]
+    assert dv.modes_covered(corner, std=0.05, centres=centres)[0] == 1
+    # samples halfway between modes are not good, and cover nothing
+    between = centres[:5] + [1.0, 1.0]
+    assert dv.modes_covered(between, std=0.05, centres=centres) == (0, 0.0)
+
+
+def test_ring_matches_mixture_and_numpy_scalars():
+    a = dv.ring_of_gaussians(100, modes=np.int64(8), std=np.float32(0.1), seed=3)
+    b = dv.gaussian_mixture(100, dv.ring_centres(8), std=0.1, seed=3)
+    np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: dv.kl_divergence([0.5, 0.6], [0.5, 0.5]), "p"),
+    (lambda: dv.kl_divergence([1.0], [0.5, 0.5]), "q"),
+    (lambda: dv.js_divergence([[1.0]], [1.0]), "p"),
+    (lambda: dv.wasserstein_empirical(np.zeros((3, 2)), np.zeros((4, 2))), "b"),
+    (lambda: dv.modes_covered(np.zeros((5, 3))), "samples"),
+    (lambda: dv.modes_covered(np.zeros((5, 2)), min_fraction=2.0), "min_fraction"),
+    (lambda: dv.modes_covered(np.zeros((5, 2)), centres=np.zeros(3)), "centres"),
+    (lambda: dv.parallel_lines_histograms(2.0), "theta"),
+    (lambda: dv.parallel_lines_histograms(0.5, bins=0), "bins"),
+    (lambda: dv.parallel_lines_samples(0.5, n=0), "n"),
+    (lambda: dv.ring_of_gaussians(10, std=0.0), "std"),
+    (lambda: dv.ring_of_gaussians(10, modes=0), "modes"),
+    (lambda: dv.grid_centres(side=0), "side"),
+    (lambda: dv.grid_centres(spacing=0.0), "spacing"),
+    (lambda: dv.gaussian_mixture(0, dv.grid_centres()), "n"),
+])
+def test_bad_input(call, name):
+    with pytest.raises(ValueError, match=f"Invalid value for argument '{name}'"):
+        call()

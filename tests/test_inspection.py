@@ -29,7 +29,7 @@ def test_first_layer_kernels_and_plots():
     assert k.shape == (4, 3, 3)
     np.testing.assert_array_equal(k[1], model.get_layer("conv_1").get_weights()[0][:, :, 0, 1])
     I.plot_kernels(k)
-    with pytest.raises(ValueError, match="no Conv2D"):
+    with pytest.raises(ValueError, match="'model'.*Conv2D"):
         I.first_layer_kernels(C.mlp(hidden=(4,)))
     plt.close("all")
 
@@ -41,9 +41,33 @@ def test_layer_outputs_match_keras_layer():
     assert outs["conv_1"].shape == (2, 26, 26, 4)
     np.testing.assert_allclose(outs["output"], model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
     I.plot_feature_maps(outs["conv_1"][0], n=4)
-    with pytest.raises(ValueError, match="layer_names"):
+    assert list(I.layer_outputs(model, x)) == [l.name for l in model.layers][1:]  # not Input
+    assert list(I.layer_outputs(model, x, "conv_1")) == ["conv_1"]
+    with pytest.raises(ValueError, match="'names'"):
         I.layer_outputs(model, x, ["nope"])
     plt.close("all")
+
+
+def test_layer_outputs_of_an_encoder_decoder_model():
+    """Layers are found in both parts of a model made of an encoder and a decoder."""
+    encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3, name="code")],
+                               name="encoder")
+    decoder = keras.Sequential([keras.Input((3,)), keras.layers.Dense(6, name="out")],
+                               name="decoder")
+
+    class Pair(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.encoder, self.decoder = encoder, decoder
+
+        def call(self, x):
+            return self.decoder(self.encoder(x))
+
+    x = np.random.default_rng(0).random((4, 6)).astype("float32")
+    outs = I.layer_outputs(Pair(), x, ["out", "code"])
+    assert list(outs) == ["code", "out"]  # in data-flow order
+    np.testing.assert_allclose(outs["code"], encoder.predict(x, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(outs["out"], Pair()(x), rtol=1e-5, atol=1e-6)
 
 
 def test_loss_slice_centre_is_current_loss_and_weights_restored():
@@ -57,8 +81,26 @@ def test_loss_slice_centre_is_current_loss_and_weights_restored():
     np.testing.assert_allclose(losses[2, 2], centre, rtol=1e-5)
     for w0, w1 in zip(before, model.get_weights()):
         np.testing.assert_array_equal(w0, w1)
-    with pytest.raises(ValueError, match="span"):
+    with pytest.raises(ValueError, match="'span'"):
         I.loss_slice(model, x, y, span=0.0)
+    with pytest.raises(ValueError, match="'n'"):
+        I.loss_slice(model, x, y, n=1)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="'model'"):
+        I.first_layer_kernels("cnn")
+    with pytest.raises(ValueError, match="'model'"):
+        I.layer_outputs(None, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="'kernels'"):
+        I.plot_kernels(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="'maps'"):
+        I.plot_feature_maps(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="'model'"):
+        I.random_directions([1, 2])
+    with pytest.raises(ValueError, match="'model'.*Dense"):
+        I.signal_statistics(keras.Sequential([keras.Input((4,)), keras.layers.Flatten()]),
+                            np.zeros((2, 4)), np.zeros(2))
 
 
 def test_signal_statistics_zero_init_has_no_gradient():

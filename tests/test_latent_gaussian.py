@@ -63,5 +63,48 @@ def test_bad_inputs(model):
         LinearGaussian(W=[[1.0]], sigma=0.0)
     with pytest.raises(ValueError, match="'b'"):
         LinearGaussian(W=[[1.0]], b=[0.0, 1.0])
-    with pytest.raises(ValueError, match="'x'.*shape \\(3,\\)"):
+    with pytest.raises(ValueError, match="'x'.*shape \\(3"):
         model.log_evidence([1.0, 2.0])
+
+
+def test_numpy_scalars_are_valid_arguments(model):
+    lg = LinearGaussian(W=[[1.0]], sigma=np.float32(0.5))
+    assert lg.sample(np.int64(3), seed=np.int64(0))[1].shape == (3, 1)
+
+
+def test_every_entry_point_rejects_bad_input(model):
+    x = np.zeros(model.n)
+    mean, cov = model.posterior(x)
+    bad_q = [(np.zeros(model.m + 1), np.eye(model.m + 1), "'q_mean'"),
+             (mean, -np.eye(model.m), "'q_cov'.*positive definite"),
+             (mean, np.eye(model.m + 1), "'q_cov'.*shape")]
+    for q_mean, q_cov, match in bad_q:
+        for method in (model.elbo, model.kl_to_posterior, model.expected_log_likelihood):
+            with pytest.raises(ValueError, match=match):
+                method(x, q_mean, q_cov)
+        with pytest.raises(ValueError, match=match):
+            model.kl_to_prior(q_mean, q_cov)
+        with pytest.raises(ValueError, match=match):
+            model.importance_log_evidence(x, q_mean, q_cov, 10)
+        with pytest.raises(ValueError, match=match):
+            model.elbo_monte_carlo(x, q_mean, q_cov, 10)
+    with pytest.raises(ValueError, match="'z'"):
+        model.log_prior(np.zeros((4, model.m + 1)))
+    with pytest.raises(ValueError, match="'z'"):
+        model.log_likelihood(x, np.zeros(model.m + 2))
+    with pytest.raises(ValueError, match="'z'"):
+        model.log_posterior(np.zeros(model.m + 1), x)
+    with pytest.raises(ValueError, match="'num'"):
+        model.sample(0)
+    with pytest.raises(ValueError, match="'num_samples'"):
+        model.naive_log_evidence(x, 0)
+    with pytest.raises(ValueError, match="'seed'"):
+        model.naive_log_evidence(x, 5, seed=-1)
+    with pytest.raises(ValueError, match="'x'"):
+        log_normal(np.zeros(3), np.zeros(2), np.eye(2))
+    with pytest.raises(ValueError, match="'cov'"):
+        log_normal(np.zeros(2), np.zeros(2), np.eye(3))
+    with pytest.raises(ValueError, match="'mean1'"):
+        gaussian_kl(np.zeros(2), np.eye(2), np.zeros(3), np.eye(3))
+    with pytest.raises(ValueError, match="'cov0'"):
+        gaussian_kl(np.zeros(1), [[0.0]], np.zeros(1), [[1.0]])

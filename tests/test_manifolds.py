@@ -31,10 +31,24 @@ def test_swiss_roll_shapes_and_radius():
     np.testing.assert_allclose(radius, u[:, 0] / (4.5 * np.pi), rtol=1e-5)
 
 
-def test_bad_arguments():
-    with pytest.raises(ValueError, match="'n'"):
-        spiral(0)
-    with pytest.raises(ValueError, match="'noise'"):
-        spiral(10, noise=-1.0)
-    with pytest.raises(ValueError, match=r"\(N, 2\)"):
-        distance_to_spiral(np.zeros((3, 3)))
+def test_numpy_scalars_are_valid_arguments():
+    x, _ = spiral(np.int64(5), turns=np.float32(1.0), noise=np.float64(0.0), seed=np.int64(1))
+    assert x.shape == (5, 2)
+    assert swiss_roll(np.int32(4))[0].shape == (4, 3)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: spiral(0), "'n'"),
+    (lambda: spiral(2.5), "'n'.*integer"),
+    (lambda: spiral(10, noise=-1.0), "'noise'"),
+    (lambda: spiral(10, turns=-1.0), "'turns'"),
+    (lambda: spiral(10, seed=-2), "'seed'"),
+    (lambda: spiral_curve([0.5, np.nan]), "'t'.*finite"),
+    (lambda: distance_to_spiral(np.zeros((3, 3))), r"'x'.*\(n, 2\)"),
+    (lambda: distance_to_spiral(np.zeros((3, 2)), resolution=1), "'resolution'"),
+    (lambda: swiss_roll(0), "'n'"),
+    (lambda: swiss_roll(10, noise=np.inf), "'noise'"),
+])
+def test_bad_arguments(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

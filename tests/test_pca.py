@@ -51,16 +51,41 @@ def test_principal_angles_of_same_subspace_are_zero():
     np.testing.assert_allclose(principal_angles(e[:2], e[2:]), np.pi / 2, atol=1e-12)
 
 
-@pytest.mark.parametrize("kwargs, match", [({"m": 0}, "'m'"), ({"m": 2, "method": "qr"}, "'method'")])
+def test_small_data_reconstruct_exactly_at_full_rank():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5)) @ rng.normal(size=(5, 5))
+    np.testing.assert_allclose(PCA(5).fit(x).reconstruct(x), x, atol=1e-8)
+    np.testing.assert_allclose(PCA(np.int64(5), method="svd").fit(x).reconstruct(x), x,
+                               atol=1e-8)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"m": 0}, r"'m': expected 1 <= m, received m=0"),
+    ({"m": 2.0}, "'m'.*integer"),
+    ({"m": 2, "method": "qr"}, "'method'"),
+])
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         PCA(**kwargs)
 
 
 def test_bad_inputs(data):
-    with pytest.raises(ValueError, match="exceeds"):
+    with pytest.raises(ValueError, match="'m'.*exceeds"):
         PCA(7).fit(data)
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match="'x'.*2 axes"):
         PCA(2).fit(data[0])
-    with pytest.raises(ValueError, match="same space"):
+    with pytest.raises(ValueError, match="'x'.*at least 2 rows"):
+        PCA(1).fit(data[:1])
+    with pytest.raises(ValueError, match="'x'.*finite"):
+        PCA(1).fit(np.full((3, 2), np.inf))
+    with pytest.raises(RuntimeError, match="fit"):
+        PCA(2).encode(data)
+    pca = PCA(2).fit(data)
+    with pytest.raises(ValueError, match=r"'x'.*shape \(n, 6\)"):
+        pca.encode(data[:, :5])
+    with pytest.raises(ValueError, match=r"'z'.*shape \(n, 2\)"):
+        pca.decode(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="'b'"):
         principal_angles(np.ones((2, 3)), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="'a'"):
+        principal_angles(np.ones(3), np.ones((2, 3)))

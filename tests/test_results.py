@@ -1,17 +1,22 @@
-"""deep_unsupervised.results: reading the benchmark files and rendering the appendix."""
+"""benchmarks/report.py: reading the benchmark files and rendering the appendix "Results at a glance"."""
 
 import json
+import sys
+from pathlib import Path
 
 import matplotlib
 import pytest
 
-from deep_unsupervised import results as R
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import report as R  # noqa: E402
 
 matplotlib.use("Agg")
 
 
-def record(model, primary="cross_entropy", value=0.1, seconds=10.0, kind="book", direction="lower"):
-    return {"model": model, "chapter": "autoencoders", "kind": kind, "params": 3801, "epochs": 24,
+def record(model, primary="cross_entropy", value=0.1, seconds=10.0, kind="book", direction="lower",
+           chapter="chapters/autoencoders.ipynb"):
+    return {"model": model, "chapter": chapter, "kind": kind, "params": 3801, "epochs": 24,
             "batch_size": 64, "train_seconds": seconds, "seconds_per_epoch": seconds / 24,
             "quality": {primary: value, "mse": 0.01}, "primary": primary, "direction": direction}
 
@@ -22,7 +27,8 @@ def results_file(tmp_path):
     path.write_text(json.dumps({"machine": {"cpu_count": 2}, "results": [
         record("conv-ae", value=0.107, seconds=100.0),
         record("chollet-conv-ae", value=0.108, seconds=150.0, kind="reference"),
-        record("mlp", primary="accuracy", value=0.96, seconds=5.0, direction="higher"),
+        record("mlp", primary="accuracy", value=0.96, seconds=5.0, direction="higher",
+               chapter="chapters/neural_networks.ipynb"),
         record("vae-2", primary="neg_elbo", value=147.7, seconds=60.0),
         record("vae-16", primary="neg_elbo", value=98.0, seconds=40.0),
         record("linear-ae", value=0.118, seconds=4.0)]}))
@@ -60,13 +66,33 @@ def test_primary_metric_must_have_a_value(tmp_path):
         R.load_results(path)
 
 
-def test_model_table_has_a_row_per_model_with_its_numbers(results_file):
+def test_model_table_is_narrow_grouped_by_chapter_in_book_order(results_file):
     table = R.model_table(R.load_results(results_file)["results"])
     lines = table.splitlines()
-    assert len(lines) == 2 + 6
-    assert "`conv-ae`" in lines[2] and "3,801" in lines[2] and "0.107" in lines[2] and "↓" in lines[2]
-    assert "(reference)" in lines[3]
-    assert "test accuracy ↑ 0.96" in lines[4]
+    table = table.replace("\u00a0", " ")  # the quality cells do not break
+    lines = table.splitlines()
+    assert lines[0] == "| model | test quality | time (s) |"  # three columns: fits a phone
+    # neural_networks comes before autoencoders in the book, and each chapter heads its group
+    assert lines[2:5] == ["| **{doc}`/chapters/neural_networks`** | | |",
+                          "| mlp | acc. ↑ 0.96 | 5.0 |",
+                          "| **{doc}`/chapters/autoencoders`** | | |"]
+    assert lines[5] == "| conv-ae | CE ↓ 0.107 | 100.0 |"
+    assert lines[6].startswith("| chollet-conv-ae † |")
+    assert len([row for row in lines if row.startswith("|")]) == 2 + 2 + 6
+    key = lines[-1]  # the metrics' short names, spelled out, and the dagger
+    assert key.startswith("acc.: test accuracy; CE: reconstruction cross-entropy")
+    assert "−ELBO: negative evidence lower bound" in key and "† a published reference" in key
+    assert "3,801" not in table  # sizes are in the settings table
+
+
+def test_settings_table_has_the_details(results_file):
+    table = R.settings_table(R.load_results(results_file)["results"])
+    assert "| conv-ae | 3,801 | 24 × 64 | 4.17 |" in table
+
+
+def test_book_order_follows_the_table_of_contents():
+    order = R.book_order()
+    assert order.index("chapters/neural_networks.ipynb") < order.index("chapters/vae.ipynb")
 
 
 def test_notebook_table_totals_the_times(tmp_path):
@@ -74,7 +100,7 @@ def test_notebook_table_totals_the_times(tmp_path):
     path.write_text(json.dumps({"notebooks": {"chapters/a.ipynb": {"seconds": 30.0, "peak_memory_mb": 900},
                                               "chapters/b.ipynb": {"seconds": 250.0}}}))
     table = R.notebook_table(R.load_notebook_times(path), max_seconds=200)
-    assert "| `chapters/a.ipynb` | 30 | 900 |" in table
+    assert "| {doc}`/chapters/a` | 30 | 900 |" in table
     assert "250 ⚠" in table and "**280**" in table and "(4.7 min)" in table
 
 
@@ -85,15 +111,38 @@ def test_notebook_times_file_is_checked(tmp_path):
         R.load_notebook_times(path)
 
 
-def test_plot_has_one_panel_per_shared_metric(results_file):
-    fig = R.plot_quality_vs_time(R.load_results(results_file)["results"], ncols=3)
-    visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == 2  # cross-entropy (3 models) and -ELBO (2 models); accuracy has one
-    assert {ax.get_ylabel() for ax in visible} == {R.METRIC_LABELS["cross_entropy"],
-                                                    R.METRIC_LABELS["neg_elbo"]}
-    scales = {ax.get_ylabel(): ax.get_xscale() for ax in visible}
-    assert scales[R.METRIC_LABELS["cross_entropy"]] == "log"      # 4 s to 150 s
-    assert scales[R.METRIC_LABELS["neg_elbo"]] == "linear"        # 40 s and 60 s
+def test_plot_has_one_panel_per_shared_metric_on_one_log_time_axis(results_file):
+    fig = R.plot_quality_vs_time(R.load_results(results_file)["results"])
+    axes = fig.axes
+    assert len(axes) == 2  # cross-entropy (3 models) and -ELBO (2 models); accuracy has one
+    assert [ax.get_title(loc="left") for ax in axes] == [
+        f"{R.METRIC_LABELS['cross_entropy'][1]}: lower is better",
+        f"{R.METRIC_LABELS['neg_elbo'][1]}: lower is better"]
+    assert all(ax.get_xscale() == "log" for ax in axes)  # every panel, as the appendix says
+    assert fig.legends and len(fig.legends[0].get_texts()) == 2  # book vs reference markers
+
+
+def test_plot_labels_every_point_without_overlaps():
+    # Crowded: two pairs of models at almost the same time and quality.
+    records = [record("dbn-classifier", "accuracy", 0.9069, 10.0, direction="higher"),
+               record("mlp-dropout-500", "accuracy", 0.8823, 9.7, direction="higher"),
+               record("chollet-simple-ae", "accuracy", 0.9039, 25.1, direction="higher"),
+               record("chollet-deep-ae", "accuracy", 0.9039, 35.3, "reference", "higher"),
+               record("mlp", "accuracy", 0.96, 2.2, direction="higher")]
+    fig = R.plot_quality_vs_time(records)
+    renderer = fig.canvas.get_renderer()
+    (ax,) = fig.axes
+    labels = [t for t in ax.texts]
+    assert sorted(t.get_text() for t in labels) == sorted(r["model"] for r in records)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        assert all(R._overlap(a, b) == 0 for b in boxes[i + 1:]), labels[i].get_text()
+        assert R._overlap(a, ax.get_window_extent()) == a.width * a.height  # inside the panel
+
+
+def test_reference_scores_come_from_the_package():
+    scores = R.reference_scores()
+    assert scores and all(len(v) == 2 for v in scores.values())
 
 
 def test_plot_needs_two_comparable_models():

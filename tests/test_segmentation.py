@@ -62,17 +62,78 @@ def test_make_scenes_shapes_ranges_and_reproducibility():
 def test_segnet_output_and_one_training_step():
     images, masks = S.make_scenes(8, size=16, seed=0)
     model = S.segnet(input_shape=(16, 16, 1), filters=(4, 8))
+    assert not model.compiled
     assert model.predict(images, verbose=0).shape == (8, 16, 16, 1)
-    loss = model.fit(images, masks, epochs=1, batch_size=8, verbose=0).history["loss"][0]
+    loss = du.training.fit(model, images, masks, epochs=1, batch_size=8, progress=False,
+                           loss="binary_crossentropy").history["loss"][0]
     assert np.isfinite(loss)
+
+
+def test_segnet_decoder_uses_the_encoders_pooling_indices():
+    """Fails if the decoder upsamples without the indices (e.g. UpSampling2D) or wrong ones."""
+    from deep_unsupervised import inspection
+
+    model = S.segnet(input_shape=(16, 16, 1), filters=(4, 8))
+    images, _ = S.make_scenes(3, size=16, seed=2)
+    for stage in (1, 2):
+        unpool = model.get_layer(f"unpool_{stage}")
+        assert isinstance(unpool, S.MaxUnpooling2D)
+        names = [f"enc_{stage}_relu", f"unpool_{stage}"]
+        x_in = unpool.input[0]  # the decoder map the layer upsamples
+        probe = keras.Model(model.inputs, [x_in, model.get_layer(names[0]).output])
+        decoder_map, skip = [np.asarray(a) for a in probe.predict(images, verbose=0)]
+        out = inspection.layer_outputs(model, images, names)[names[1]]
+        np.testing.assert_allclose(out, _unpool_loop(decoder_map, skip), atol=1e-6)
+
+
+def test_segnet_round_trip(tmp_path):
+    model = S.segnet(input_shape=(8, 8, 1), filters=(2, 3))
+    model.save(tmp_path / "segnet.keras")
+    again = keras.saving.load_model(tmp_path / "segnet.keras")  # MaxUnpooling2D is registered
+    assert isinstance(again.get_layer("unpool_1"), S.MaxUnpooling2D)
+    x, _ = S.make_scenes(2, size=8, seed=0)
+    np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0),
+                               atol=1e-6)
+
+
+def test_segnet_recipe_step_fits_the_masks_with_cross_entropy(monkeypatch):
+    """Fails if the targets are not the masks, or the likelihood is swapped."""
+    import dataclasses
+
+    from deep_unsupervised import training
+    from deep_unsupervised.recipes import denoising as R
+
+    s = dataclasses.replace(R.SEGNET.settings("ci"), size=16, filters=(2, 4), epochs=1,
+                            batch_size=16)
+    data = R.load_scenes(s, limit=16)
+    seen = {}
+    real_fit = training.fit
+    monkeypatch.setattr(training, "fit", lambda m, x, y=None, **k: (
+        seen.update(x=x, y=y, loss=k["loss"]), real_fit(m, x, y, **k))[1])
+    model = R.train_segnet(s, data)
+    assert seen["x"] is data.x_train and seen["y"] is data.y_train
+    p = np.clip(model.predict(data.x_test, verbose=0).astype(np.float64), 1e-7, 1 - 1e-7)
+    t = data.y_test.astype(np.float64)
+    bce = -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
+    assert model.evaluate(data.x_test, data.y_test, verbose=0) == pytest.approx(bce, rel=1e-3)
+    assert set(R.evaluate_segnet(s, model, data)) == {"iou", "median_iou_per_scene",
+                                                        "iou_best_threshold"}
 
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="input_shape"):
         S.segnet(input_shape=(30, 30, 1))
+    with pytest.raises(ValueError, match="'filters'"):
+        S.segnet(filters=())
+    with pytest.raises(ValueError, match="'input_shape'"):
+        S.segnet(input_shape=(32, 32))
+    with pytest.raises(ValueError, match="'size'"):
+        S.make_scenes(2, size=4)
+    with pytest.raises(ValueError, match="'threshold'"):
+        S.iou(np.zeros(4), np.zeros(4), threshold="half")
     with pytest.raises(ValueError, match="'n'"):
         S.make_scenes(0)
     with pytest.raises(ValueError, match="noise"):
         S.make_scenes(2, noise=-1)
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match="'masks_pred'.*shape"):
         S.iou(np.zeros((2, 4)), np.zeros((2, 5)))

@@ -90,8 +90,16 @@ def test_bad_arguments_are_named(kwargs, match):
         shapes.make_shapes(**kw)
 
 
+def test_numpy_integers_are_valid_arguments():
+    data = shapes.make_shapes(resolution=np.int64(16), n_samples=np.int64(5), n_positions=2,
+                              n_scales=np.int32(2), n_rotations=4)
+    assert data.images.shape == (5, 16, 16)
+    with pytest.raises(ValueError, match="received resolution=32.0"):
+        shapes.make_shapes(resolution=32.0)
+
+
 def test_render_checks_indices():
-    with pytest.raises(ValueError, match="shape \\(N, 5\\)"):
+    with pytest.raises(ValueError, match="'factor_indices': expected an array of shape"):
         shapes.render(np.zeros((3, 4), int))
     with pytest.raises(ValueError, match="out of range"):
         shapes.render(np.array([[3, 0, 0, 0, 0]]))

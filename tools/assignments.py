@@ -14,15 +14,24 @@ under ``_assignments/`` (course directory for nbgrader: source/, release/, submi
 
 `check` verifies that (1) no solution code reaches the release, (2) autograding the source
 notebooks gives full marks, (3) autograding the unmodified release gives zero marks, without crashing.
+
+nbgrader runs in this process through its Python API (``NbGraderAPI``), not as one command per
+step, and autograding executes every submission in one shared Jupyter kernel: before each notebook
+the kernel's namespace is reset (``%reset -f``, figures closed, Keras session cleared) and its
+working directory set to the submission's, so each notebook still runs from a clean namespace,
+while TensorFlow is imported once instead of once per notebook. Everything else (sanitising the
+submission, locked cells restored from the gradebook, grading, the gradebook) is nbgrader's own.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -84,9 +93,58 @@ def guide_table() -> str:
 
 
 def nbgrader(*args: str) -> subprocess.CompletedProcess:
+    """The nbgrader command line in the course directory (for manual use; check uses the API)."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     return subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=COURSE,
                           env=env, capture_output=True, text=True)
+
+
+_API = {}
+
+
+def api():
+    """nbgrader's Python API for the course directory, autograding in one shared kernel."""
+    if "api" not in _API:
+        from nbconvert.preprocessors import ClearMetadataPreprocessor
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                            LimitOutput, SaveAutoGrades)
+        from traitlets.config import Config
+
+        from shared_kernel import SharedKernelExecute
+
+        # nbgrader runs `alembic heads` (a subprocess, from PATH) every time it opens the gradebook,
+        # dozens of times per chapter; the answer is fixed by the installed nbgrader: ask it once.
+        bin_dir = str(Path(sys.executable).parent)
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+        import nbgrader.api
+
+        nbgrader.api.get_alembic_version = functools.lru_cache(maxsize=None)(
+            nbgrader.api.get_alembic_version)
+
+        config = Config()
+        config.CourseDirectory.root = str(COURSE)
+        config.CourseDirectory.course_id = "deep-unsupervised"
+        config.Execute.timeout = 300
+        # nbgrader's own list with Execute replaced by the shared-kernel version
+        config.Autograde.autograde_preprocessors = [
+            SharedKernelExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+            SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        _API["api"] = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    return _API["api"]
+
+
+def run_api(step: str, *args) -> None:
+    """One nbgrader API call (generate_assignment, autograde); SystemExit with its log on failure."""
+    import warnings
+
+    with warnings.catch_warnings():  # SQLAlchemy's notes about nbgrader's session use
+        warnings.simplefilter("ignore")
+        result = getattr(api(), step)(*args, force=True, create=True)
+    if not result.get("success"):
+        raise RuntimeError(f"nbgrader {step} {' '.join(args)} failed:\n"
+                           f"{result.get('log', '')}{result.get('error', '')}")
 
 
 def generate(only: list[str] | None = None) -> list[str]:
@@ -102,10 +160,13 @@ def generate(only: list[str] | None = None) -> list[str]:
         name = path.stem
         (COURSE / "source" / name).mkdir(parents=True)
         nbformat.write(assignment_from_chapter(nb), COURSE / "source" / name / f"{name}.ipynb")
-        result = nbgrader("generate_assignment", name, "--force")
-        if result.returncode != 0 or not (COURSE / "release" / name / f"{name}.ipynb").exists():
-            raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{result.stdout}{result.stderr}")
-        print(f"released {name}: _assignments/release/{name}/{name}.ipynb")
+        try:
+            run_api("generate_assignment", name)
+        except RuntimeError as error:
+            raise SystemExit(str(error))
+        if not (COURSE / "release" / name / f"{name}.ipynb").exists():
+            raise SystemExit(f"nbgrader generate_assignment {name} wrote no release notebook")
+        print(f"released {name}: {COURSE / 'release' / name / (name + '.ipynb')}")
         names.append(name)
     if not names:
         raise SystemExit("no chapter has nbgrader exercises")
@@ -137,6 +198,15 @@ def grades(name: str, student: str) -> tuple[float, float, list[str]]:
 
 
 def check(only: list[str] | None = None) -> int:
+    from shared_kernel import shutdown_shared_kernel
+
+    try:
+        return _check(only)
+    finally:
+        shutdown_shared_kernel()
+
+
+def _check(only: list[str] | None = None) -> int:
     problems = []
     if guide_table() not in GUIDE.read_text():
         problems.append(f"{GUIDE.relative_to(ROOT)} does not list the autograded exercises as they are "
@@ -151,12 +221,15 @@ def check(only: list[str] | None = None) -> int:
             target = COURSE / "submitted" / student / name
             target.mkdir(parents=True)
             shutil.copy(COURSE / origin / name / f"{name}.ipynb", target)
-            result = nbgrader("autograde", name, "--force", "--create", "--student", student)
-            if result.returncode != 0:
-                problems.append(f"{name}: autograde of {origin} crashed:\n{result.stderr[-2000:]}")
+            start = time.perf_counter()
+            try:
+                run_api("autograde", name, student)
+            except RuntimeError as error:
+                problems.append(f"{name}: autograde of {origin} crashed:\n{str(error)[-2000:]}")
                 continue
             score, max_score, failed = grades(name, student)
-            print(f"{name}: {origin:7s} scores {score:g} / {max_score:g}")
+            print(f"{name}: {origin:7s} scores {score:g} / {max_score:g} "
+                  f"({time.perf_counter() - start:.1f} s)", flush=True)
             if origin == "source" and score != max_score:
                 problems.append(f"{name}: source notebook scores {score}/{max_score}; failing: {failed}")
             if origin == "release" and score != 0:
@@ -175,6 +248,9 @@ if __name__ == "__main__":
     elif command == "guide":
         print(guide_table())
     elif command == "check":
-        sys.exit(check(sys.argv[2:]))
+        start = time.perf_counter()
+        code = check(sys.argv[2:])
+        print(f"assignments check: {time.perf_counter() - start:.0f} s")
+        sys.exit(code)
     else:
         raise SystemExit(__doc__)

@@ -4,7 +4,11 @@
     python tools/notebooks.py execute [NB ...]     # run in place, fresh kernel, top to bottom;
                                                    # wall times go to benchmarks/notebook_times.json
     python tools/notebooks.py nbval [NB ...]       # pytest --nbval-lax per notebook, timed
-    python tools/notebooks.py check [NB ...]       # committed executed, in order, no errors/log noise
+    python tools/notebooks.py check [NB ...]       # hygiene: executed in order, no errors/log noise,
+                                                   # code lines <= 88, asserts hidden, no local paths,
+                                                   # alt text, measured numbers glued (CHECKS.md);
+                                                   # also checks the .md pages of _toc.yml
+    python tools/notebooks.py tidy [NB ...]        # tag assert-only cells remove-input
     python tools/notebooks.py colab [NB ...]       # (re)write each notebook's hidden Colab cell
 
 Without notebook arguments each command works on every notebook listed in _toc.yml.
@@ -18,8 +22,7 @@ changes that one setting and runs ``colab``; ``check`` fails while a notebook's 
 from __future__ import annotations
 
 import argparse
-import re
-import subprocess
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,16 +31,23 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Lines that only TensorFlow/absl/XLA log machinery prints; none may reach a committed output.
-TF_LOG_PATTERNS = re.compile(
-    r"(^[IWEF]\d{4} \d\d:\d\d|tensorflow/core|tensorflow/compiler|oneDNN custom operations|"
-    r"cuda_(?:dnn|blas|fft|driver)|Unable to register cu|absl::InitializeLog|"
-    r"This TensorFlow binary is optimized|computation_placer|WARNING:absl|XLA service)", re.M)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hygiene  # noqa: E402
+from hygiene import TF_LOG_PATTERNS  # noqa: E402,F401  (re-exported)
 
 
 def toc_notebooks() -> list[Path]:
     """Notebook paths listed in _toc.yml, in reading order."""
+    return [p for p in toc_files() if p.suffix == ".ipynb"]
+
+
+def toc_pages() -> list[Path]:
+    """Markdown pages listed in _toc.yml (the root page included), in reading order."""
+    return [p for p in toc_files() if p.suffix == ".md"]
+
+
+def toc_files() -> list[Path]:
+    """Notebook and Markdown paths listed in _toc.yml, in reading order."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files: list[str] = []
 
@@ -60,9 +70,9 @@ def toc_notebooks() -> list[Path]:
         if not p.suffix:
             p = next((p.with_suffix(s) for s in (".ipynb", ".md") if p.with_suffix(s).exists()),
                      p.with_suffix(".ipynb"))
-        if p.suffix == ".ipynb":
-            if not p.exists():
-                raise SystemExit(f"_toc.yml lists {f}, but {p} does not exist")
+        if p.suffix == ".ipynb" and not p.exists():
+            raise SystemExit(f"_toc.yml lists {f}, but {p} does not exist")
+        if p.suffix in (".ipynb", ".md") and p.exists():
             paths.append(p)
     return paths
 
@@ -179,8 +189,10 @@ def record_time(path: Path, seconds: float, peak_mb: float, times_file: Path = T
     times_file.write_text(json.dumps(data, indent=2) + "\n")
 
 
-def hygiene_problems(path: Path) -> list[str]:
-    """What is wrong with a committed notebook; an empty list when it is clean."""
+def hygiene_problems(path: Path) -> list[hygiene.Problem]:
+    """What is wrong with a committed notebook or a Markdown page; an empty list when it is clean."""
+    if path.suffix == ".md":
+        return hygiene.markdown_page_problems(path)
     nb = nbformat.read(path, as_version=4)
     problems = []
     if not nb.cells or not is_colab_cell(nb.cells[0]):
@@ -196,35 +208,63 @@ def hygiene_problems(path: Path) -> list[str]:
                         "in a fresh kernel)")
     if not any(c.get("outputs") for c in code):
         problems.append("no cell has any output (the notebook was not executed)")
-    for i, cell in enumerate(code, 1):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                problems.append(f"code cell {i} has an error output: {out.get('ename')}: {out.get('evalue')}")
-            text = out.get("text", "") if out.get("output_type") == "stream" else \
-                str(out.get("data", {}).get("text/plain", ""))
-            match = TF_LOG_PATTERNS.search(text)
-            if match:
-                line = text[max(0, match.start() - 20): match.end() + 60].strip()
-                problems.append(f"code cell {i} prints TensorFlow log noise: {line!r}")
-    return problems
+    problems = [hygiene.Problem(None, "executed", p) for p in problems]
+    return problems + hygiene.notebook_problems(path, is_colab=is_colab_cell)
+
+
+def nbval(paths: list[Path]) -> list[str]:
+    """Re-execute the notebooks with nbval in one pytest run (one kernel per notebook, as before,
+    without a pytest start per notebook); print each notebook's time; return the failed ones."""
+    import pytest
+
+    class Timer:
+        def __init__(self):
+            self.seconds: dict[str, float] = {}
+            self.failed: set[str] = set()
+
+        def pytest_runtest_logreport(self, report):  # setup, call and teardown of every cell
+            name = report.nodeid.split("::")[0]
+            self.seconds[name] = self.seconds.get(name, 0.0) + report.duration
+            if report.failed:
+                self.failed.add(name)
+
+    timer, start = Timer(), time.perf_counter()
+    os.chdir(ROOT)
+    rels = [str(p.relative_to(ROOT)) for p in paths]
+    rc = pytest.main(["-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-cell-timeout=900",
+                      *rels], plugins=[timer])
+    for rel in rels:
+        status = "FAIL" if rel in timer.failed or rel not in timer.seconds else "ok  "
+        print(f"nbval {status} {timer.seconds.get(rel, 0.0):6.1f} s  {rel}", flush=True)
+    print(f"nbval: {len(rels)} notebook(s) in {time.perf_counter() - start:.0f} s", flush=True)
+    failed = [rel for rel in rels if rel in timer.failed or rel not in timer.seconds]
+    if rc != 0 and not failed:
+        failed = [f"pytest exit code {rc}"]
+    return failed
 
 
 def _targets(args) -> list[Path]:
-    return [Path(p).resolve() for p in args.notebooks] if args.notebooks else toc_notebooks()
+    if args.notebooks:
+        return [Path(p).resolve() for p in args.notebooks]
+    return toc_files() if args.command == "check" else toc_notebooks()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["list", "execute", "nbval", "check", "colab"])
+    parser.add_argument("command", choices=["list", "execute", "nbval", "check", "colab",
+                                                         "tidy"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args()
     targets = _targets(args)
     if not targets:
         print("no notebooks found", file=sys.stderr)
         return 1
-    failed = []
+    failed, counts = [], {}
+    if args.command == "nbval":
+        failed = nbval(targets)
+        targets = []
     for path in targets:
-        rel = path.relative_to(ROOT)
+        rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         if args.command == "list":
             print(rel)
         elif args.command == "execute":
@@ -232,23 +272,25 @@ def main() -> int:
             seconds, peak_mb = execute(path)
             record_time(path, seconds, peak_mb)
             print(f"  {seconds:6.1f} s  {peak_mb:6.0f} MB  {rel}", flush=True)
+        elif args.command == "tidy":
+            n = hygiene.tidy(path)
+            print(f"{rel}: {n} assert-only cell(s) tagged remove-input" if n else f"tidy: {rel}")
         elif args.command == "colab":
             print(f"{'updated' if write_colab_cell(path) else 'up to date'}: {rel}")
-        elif args.command == "nbval":
-            start = time.perf_counter()
-            rc = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                  "--nbval-lax", "--nbval-cell-timeout=900", str(path)], cwd=ROOT)
-            print(f"nbval {'ok  ' if rc == 0 else 'FAIL'} {time.perf_counter() - start:6.1f} s  {rel}",
-                  flush=True)
-            if rc != 0:
-                failed.append(str(rel))
         else:
             problems = hygiene_problems(path)
-            print(f"{'ok  ' if not problems else 'FAIL'} {rel}")
+            print(f"{'ok  ' if not problems else 'FAIL'} {rel}"
+                  + (f" ({len(problems)} problems)" if problems else ""))
             for p in problems:
                 print(f"      {p}")
+                counts.setdefault(p.rule, {}).setdefault(path.stem, 0)
+                counts[p.rule][path.stem] += 1
             if problems:
                 failed.append(str(rel))
+    if counts:
+        print("problems per rule: " + "; ".join(
+            f"{rule} {sum(c.values())} ({', '.join(f'{k} {v}' for k, v in c.items())})"
+            for rule, c in sorted(counts.items())))
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -5,6 +5,7 @@ set -u
 PY=${1:-.venv/bin/python}
 BIN=$(dirname "$PY")
 failed=()
+timings=()
 
 step() {  # step NAME COMMAND...
   local name=$1; shift
@@ -13,6 +14,7 @@ step() {  # step NAME COMMAND...
   "$@"
   local rc=$?
   echo "=== ${name}: $([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)") in $((SECONDS - start)) s"
+  timings+=("$(printf '%5d s  %s' $((SECONDS - start)) "$name")")
   [ $rc = 0 ] || failed+=("$name")
 }
 
@@ -22,8 +24,15 @@ step "notebook hygiene"                  "$PY" tools/notebooks.py check
 step "notebooks re-executed (nbval)"     "$PY" tools/notebooks.py nbval
 step "nbgrader assignments (release, autograde)" "$PY" tools/assignments.py check
 step "book build (warnings are errors)"  "$BIN/jupyter-book" build . --warningiserror --nitpick --keep-going --quiet
-step "built book in headless Chromium"   "$PY" tools/browser_check.py
+step "built book in headless Chromium (every page, desktop and phone)" "$PY" tools/browser_check.py
+step "corrections page up to date"       "$PY" tools/corrections.py --check
+# Quick checks of the separate outputs: every chapter's slide deck is built and one deck advances
+# in the browser; the PDF pipeline (Chromium printing and the PDF check) is unit-tested in
+# tests/test_pdf.py on a small page, since printing the whole book takes minutes (`make pdf`).
+step "slides (make slides, one deck advances)" bash -c "make --no-print-directory slides >/dev/null && $PY tools/browser_features.py slides"
 
+echo "=== step times"
+printf '%s\n' "${timings[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED steps: ${failed[*]}"
   exit 1

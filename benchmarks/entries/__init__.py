@@ -4,7 +4,8 @@ Importing this package fills :data:`REGISTRY` (name -> :class:`~entries.common.E
 order of the book's chapters; no TensorFlow is imported until an entry runs.
 """
 
-from . import classifiers, boltzmann, autoencoders, denoising, vaes, gans, references  # noqa: F401
+from . import (classifiers, boltzmann, autoencoders, denoising, vaes, beta_vae,  # noqa: F401
+               gans, references, label_budget)
 from .common import REGISTRY, Context, Entry, Outcome, as_settings, with_epochs
 
 __all__ = ["REGISTRY", "Context", "Entry", "Outcome", "as_settings", "with_epochs"]

@@ -77,12 +77,15 @@ def entry(name: str, *, chapter: str, description: str, settings: dict, primary:
 
 
 def recipe_entry(recipe_name: str, *, primary: str, direction: str, kind: str = "book",
-                 name: str | None = None, description: str | None = None) -> Entry:
+                 name: str | None = None, description: str | None = None,
+                 epochs: Callable | None = None, params: Callable | None = None) -> Entry:
     """Register the benchmark that runs the lib recipe ``recipe_name``: load, train, evaluate.
 
     The settings are the recipe's own (``deep_unsupervised.recipes``), at the scale of the run, so a
     chapter and its benchmark cannot disagree. Training is timed; ``n_train``/``n_test`` are read
-    from the loaded data's ``x_train``/``x_test`` where it has them.
+    from the loaded data's ``x_train``/``x_test`` where it has them. ``epochs(settings)`` gives the
+    epoch count to report when it is not ``settings.epochs`` (a DBN's pre-training adds epochs);
+    ``params(trained)`` counts the parameters of what is not a Keras model (PCA and k-means).
     """
     from deep_unsupervised import recipes
 
@@ -98,10 +101,12 @@ def recipe_entry(recipe_name: str, *, primary: str, direction: str, kind: str = 
         with ctx.training():
             trained = recipe.train(chosen, data, label=name)
         quality = recipe.evaluate(chosen, trained, data)
-        params = trained.count_params() if hasattr(trained, "count_params") else 0
+        params_ = (params(trained) if params is not None else
+                   trained.count_params() if hasattr(trained, "count_params") else 0)
         sizes = [len(getattr(data, f"x_{part}")) if hasattr(data, f"x_{part}") else None
                  for part in ("train", "test")]
-        return Outcome(params=params, quality=quality, n_train=sizes[0], n_test=sizes[1])
+        return Outcome(params=int(params_), quality=quality, n_train=sizes[0], n_test=sizes[1],
+                       epochs=None if epochs is None else int(epochs(chosen)))
 
     entry(name, chapter=recipe.chapter, description=description or recipe.description,
           settings=settings, primary=primary, direction=direction, kind=kind)(run)

@@ -16,16 +16,20 @@ Modules, one concept each (import them as ``from deep_unsupervised import rbm``)
     pca              principal component analysis (enc = W x, dec = Wᵀ z), principal angles
     autoencoders     the lecture's linear, deep and convolutional autoencoders
     manifolds        generated curved data sets (spiral, swiss roll)
+    diagrams         the book's schematic figures of every model, drawn with Matplotlib
+    explorer         kernel-free latent-space explorers (HTML + JavaScript, static fallback)
     corruption       Gaussian, masking and salt-and-pepper noise; PSNR
     denoising        the lecture's denoising convolutional autoencoder; 2-D vector fields
     segmentation     generated cell scenes, a SegNet-style network, IoU
     latent_gaussian  a linear-Gaussian latent model with exact evidence and posterior
     vae              Sampling, KL, likelihoods, the VAE model (β as a parameter)
     shapes           the lecture's toy shapes data set (β-VAE)
+    beta_vae         the β-VAE's convolutional networks and capacity annealing
     disentanglement  the mutual information gap (MIG) and factor statistics
-    gan              GAN/WGAN-GP models with the lecture's three update steps, DCGAN, CycleGAN
+    gan              GAN/WGAN-GP models with the lecture's three update steps, DCGAN builders
+    cyclegan         CycleGAN: translators, patch discriminator, cycle-consistency training
     divergences      KL, JS and Wasserstein on the parallel-lines example; the Gaussian ring
-    metrics          an MNIST feature classifier and the Fréchet distance
+    metrics          nearest neighbours, an MNIST feature classifier and the Fréchet distance
 
 Importing the package is cheap and changes nothing global: the NumPy-only modules load without
 Keras, and every submodule is imported on first use (``du.vae``), so ``import deep_unsupervised``
@@ -36,16 +40,13 @@ and plot style.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from .data import load_mnist, train_val_split
 from .runtime import Timer, configure_environment, setup
 
-SUBMODULES = (
-    "autoencoders", "classifiers", "clustering", "convolution", "corruption", "cyclegan", "data",
-    "dbn", "denoising", "diagrams", "disentanglement", "divergences", "explorer", "gan",
-    "inspection", "latent_gaussian", "manifolds", "metrics", "pca", "plotting", "rbm", "recipes", "results",
-    "runtime", "segmentation", "selfcheck", "shapes", "training", "vae", "validation",
-)
+# Every module of the package, found on disk (so a new module needs no registration here).
+SUBMODULES = tuple(sorted(info.name for info in pkgutil.iter_modules(__path__)))
 _FROM_TRAINING = ("ProgressBar", "fit", "make_optimizer", "quiet_tensorflow")
 
 __all__ = ["setup", "configure_environment", "Timer", "load_mnist", "train_val_split",

@@ -1,11 +1,12 @@
 """Autoencoders from the lecture: linear (PCA-like), deep fully connected, and convolutional.
 
-Every builder returns an :class:`Autoencoder`: a ``keras.Model`` whose ``encoder`` and ``decoder``
-are ordinary functional models, so a chapter can train the whole model, then call
+Every builder returns an uncompiled :class:`Autoencoder`: a ``keras.Model`` whose ``encoder`` and
+``decoder`` are ordinary functional models, so a chapter can train the whole model, then call
 ``model.encoder.predict(x)`` to get codes or ``model.decoder.predict(z)`` to decode them.
 Keyword defaults are the lecture's settings ("Autoencoder in Keras", "Deep autoencoder in Keras",
-"Convolutional autoencoder in Keras"). Other chapters (e.g. denoising) reuse these builders, and
-may subclass :class:`Autoencoder` to override ``train_step``.
+"Convolutional autoencoder in Keras"); the layer names are the slides' variable names. Training
+goes through :func:`train` (``training.fit`` with Adam and a cosine-decaying rate); the recipes
+in :mod:`deep_unsupervised.recipes.autoencoders` hold the chapter's settings.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import keras
 import numpy as np
 from keras import layers
 
-from .training import STEPS_PER_EXECUTION
+from .validation import check_array, check_float, check_int, check_ints, check_shape, invalid
 
 
+@keras.saving.register_keras_serializable(package="deep_unsupervised")
 class Autoencoder(keras.Model):
     """x' = dec(enc(x)): an encoder model followed by a decoder model.
 
@@ -53,89 +55,78 @@ class Autoencoder(keras.Model):
         return cls(encoder, decoder, **config)
 
 
-def _check_positive_int(name: str, value) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"Invalid value for argument '{name}': expected a positive integer, "
-                         f"received {name}={value!r}")
-    return int(value)
-
-
-def _finish(encoder, decoder, name, loss, optimizer, learning_rate):
-    model = Autoencoder(encoder, decoder, name=name)
-    if optimizer is not None:
-        if optimizer == "adam":
-            optimizer = keras.optimizers.Adam(learning_rate)
-        model.compile(optimizer=optimizer, loss=loss, steps_per_execution=STEPS_PER_EXECUTION)
-    return model
-
-
-def linear_autoencoder(input_dim: int = 784, code_dim: int = 32, loss: str = "mse",
-                       optimizer="adam", learning_rate: float = 1e-3) -> Autoencoder:
+def linear_autoencoder(input_dim: int = 784, code_dim: int = 32) -> Autoencoder:
     """The lecture's first autoencoder: z = W1 x + b1, x' = W2 z + b2 (no activations).
 
     Args:
         input_dim, code_dim: sizes n and m (the lecture: 784 and 32).
-        loss: reconstruction loss given to ``compile`` (squared error, as in the lecture).
-        optimizer: ``"adam"`` (with ``learning_rate``), any Keras optimizer, or ``None`` to
-            return the model uncompiled.
 
     Returns:
-        An :class:`Autoencoder` with 2·n·m + n + m parameters.
+        An uncompiled :class:`Autoencoder` with 2·n·m + n + m parameters.
     """
-    input_dim = _check_positive_int("input_dim", input_dim)
-    code_dim = _check_positive_int("code_dim", code_dim)
+    input_dim = check_int("input_dim", input_dim, low=1)
+    code_dim = check_int("code_dim", code_dim, low=1)
     x = keras.Input(shape=(input_dim,), name="x")
-    encoder = keras.Model(x, layers.Dense(code_dim, name="W1")(x), name="encoder")
-    z = keras.Input(shape=(code_dim,), name="z")
-    decoder = keras.Model(z, layers.Dense(input_dim, name="W2")(z), name="decoder")
-    return _finish(encoder, decoder, "linear_autoencoder", loss, optimizer, learning_rate)
+    z = layers.Dense(code_dim, name="z")(x)
+    encoder = keras.Model(x, z, name="encoder")
+    z_in = keras.Input(shape=(code_dim,), name="z_in")
+    y = layers.Dense(input_dim, name="y")(z_in)
+    decoder = keras.Model(z_in, y, name="decoder")
+    return Autoencoder(encoder, decoder, name="linear_autoencoder")
+
+
+def _widths(hidden) -> tuple[int, ...]:
+    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
+        hidden = (hidden,)
+    return check_ints("hidden", hidden, low=1, min_len=1)
 
 
 def deep_autoencoder(input_dim: int = 784, hidden=128, code_dim: int = 32,
                      activation: str = "relu", code_activation: str | None = "relu",
-                     output_activation: str | None = "sigmoid",
-                     loss: str = "binary_crossentropy", optimizer="adam",
-                     learning_rate: float = 1e-3) -> Autoencoder:
+                     output_activation: str | None = "sigmoid") -> Autoencoder:
     """The lecture's deep autoencoder: 784 → 128 → 32 → 128 → 784, ReLU, sigmoid output.
 
-    With the defaults it has 209,968 parameters (the lecture's "~220K"). The output is read as the
-    probability that each pixel is white, hence the per-pixel cross-entropy loss.
+    With the defaults it has 209,968 parameters (the lecture's slide says "~220K"). The output
+    is read as the probability that each pixel is white; train it with per-pixel cross-entropy.
 
     Args:
         hidden: width of the hidden layer, or a tuple of widths for several (the decoder mirrors
-            them), e.g. ``hidden=(256, 128)`` for a deeper model.
+            them), e.g. ``hidden=(256, 128)`` for the deeper model.
         activation: activation of the hidden layers.
         code_activation: activation of the code layer (``None`` for a linear code).
         output_activation: ``"sigmoid"`` for data in [0, 1]; ``None`` for unbounded data,
-            together with ``loss="mse"``.
+            together with the squared error.
     """
-    input_dim = _check_positive_int("input_dim", input_dim)
-    if isinstance(hidden, (int, np.integer)):
-        hidden = (hidden,)
-    elif not isinstance(hidden, (tuple, list)):
-        raise ValueError(f"Invalid value for argument 'hidden': expected a positive integer or a "
-                         f"tuple of them, received hidden={hidden!r}")
-    hidden = tuple(_check_positive_int("hidden", width) for width in hidden)
-    code_dim = _check_positive_int("code_dim", code_dim)
+    input_dim = check_int("input_dim", input_dim, low=1)
+    hidden, code_dim = _widths(hidden), check_int("code_dim", code_dim, low=1)
     x = keras.Input(shape=(input_dim,), name="x")
     h = x
     for i, width in enumerate(hidden, start=1):
         h = layers.Dense(width, activation=activation, name=f"h_{i}")(h)
-    encoder = keras.Model(x, layers.Dense(code_dim, activation=code_activation, name="z")(h),
-                          name="encoder")
-    z = keras.Input(shape=(code_dim,), name="z")
-    h = z
+    z = layers.Dense(code_dim, activation=code_activation, name="z")(h)
+    encoder = keras.Model(x, z, name="encoder")
+    z_in = keras.Input(shape=(code_dim,), name="z_in")
+    h = z_in
     for i, width in enumerate(hidden[::-1], start=len(hidden) + 1):
         h = layers.Dense(width, activation=activation, name=f"h_{i}")(h)
-    decoder = keras.Model(z, layers.Dense(input_dim, activation=output_activation, name="y")(h),
-                          name="decoder")
-    return _finish(encoder, decoder, "deep_autoencoder", loss, optimizer, learning_rate)
+    y = layers.Dense(input_dim, activation=output_activation, name="y")(h)
+    decoder = keras.Model(z_in, y, name="decoder")
+    return Autoencoder(encoder, decoder, name="deep_autoencoder")
+
+
+def _check_conv_shape(filters, input_shape, pad) -> tuple:
+    filters = check_ints("filters", filters, low=1, min_len=1)
+    input_shape = check_shape("input_shape", input_shape, ndim=3)
+    pad = check_int("pad", pad, low=0)
+    size = (input_shape[0] + 2 * pad, input_shape[1] + 2 * pad)
+    if any(s % 2 ** len(filters) for s in size):
+        raise invalid("input_shape", f"a padded size divisible by 2**{len(filters)} (one "
+                      f"halving per entry of filters)", input_shape)
+    return filters, input_shape, pad
 
 
 def conv_autoencoder(filters=(16, 8, 8), input_shape=(28, 28, 1), pad: int = 2,
-                     activation="relu", loss: str = "binary_crossentropy", optimizer="adam",
-                     learning_rate: float = 1e-3,
-                     kernel_initializer="glorot_uniform") -> Autoencoder:
+                     activation="relu", kernel_initializer="glorot_uniform") -> Autoencoder:
     """The lecture's convolutional autoencoder, layer for layer.
 
     Encoder: zero-pad 28×28 to 32×32, then for each entry of ``filters`` a 3×3 ReLU convolution
@@ -151,98 +142,54 @@ def conv_autoencoder(filters=(16, 8, 8), input_shape=(28, 28, 1), pad: int = 2,
         pad: zero-padding added on every side (cropped off again at the end).
         activation: activation of the hidden layers (e.g. ``"leaky_relu"``); the output is sigmoid.
         kernel_initializer: initialiser of every kernel; Keras's default is Glorot uniform, and
-            ``"he_normal"`` suits ReLU layers better (fewer channels that start, and stay, dead).
+            ``"he_normal"`` suits ReLU layers better.
     """
-    filters = tuple(filters)
-    if not filters:
-        raise ValueError("Invalid value for argument 'filters': expected at least one layer, received ()")
-    for f in filters:
-        _check_positive_int("filters", f)
-    if len(input_shape) != 3:
-        raise ValueError(f"Invalid value for argument 'input_shape': expected (height, width, "
-                         f"channels), received {input_shape!r}")
-    size = (input_shape[0] + 2 * pad, input_shape[1] + 2 * pad)
-    if any(s % 2 ** len(filters) for s in size):
-        raise ValueError(f"Invalid value for argument 'input_shape': padded size {size} is not "
-                         f"divisible by 2**{len(filters)} (one halving per entry of filters)")
-    x = keras.Input(shape=tuple(input_shape), name="x")
+    filters, input_shape, pad = _check_conv_shape(filters, input_shape, pad)
+    conv = dict(kernel_size=(3, 3), padding="same", kernel_initializer=kernel_initializer)
+    x = keras.Input(shape=input_shape, name="x")
     h = layers.ZeroPadding2D((pad, pad), name="x_up")(x)
     for i, f in enumerate(filters, start=1):
-        h = layers.Conv2D(f, (3, 3), padding="same", activation=activation,
-                          kernel_initializer=kernel_initializer, name=f"h_{i}")(h)
+        h = layers.Conv2D(f, activation=activation, name=f"h_{i}", **conv)(h)
         h = layers.MaxPooling2D((2, 2), name=f"p_{i}" if i < len(filters) else "z")(h)
     encoder = keras.Model(x, h, name="encoder")
-
-    z = keras.Input(shape=tuple(h.shape[1:]), name="z")
-    h = z
+    z_in = keras.Input(shape=tuple(h.shape[1:]), name="z_in")
+    h = z_in
     for i, f in enumerate(filters[::-1][1:], start=len(filters) + 1):
-        h = layers.Conv2DTranspose(f, (3, 3), padding="same", strides=(2, 2), activation=activation,
-                                   kernel_initializer=kernel_initializer, name=f"h_{i}")(h)
-    y_up = layers.Conv2DTranspose(input_shape[2], (3, 3), padding="same", strides=(2, 2),
-                                  activation="sigmoid", kernel_initializer=kernel_initializer,
-                                  name="y_up")(h)
-    decoder = keras.Model(z, layers.Cropping2D((pad, pad), name="y")(y_up), name="decoder")
-    return _finish(encoder, decoder, "conv_autoencoder", loss, optimizer, learning_rate)
+        h = layers.Conv2DTranspose(f, strides=(2, 2), activation=activation, name=f"h_{i}",
+                                   **conv)(h)
+    y_up = layers.Conv2DTranspose(input_shape[2], strides=(2, 2), activation="sigmoid",
+                                  name="y_up", **conv)(h)
+    y = layers.Cropping2D((pad, pad), name="y")(y_up)
+    decoder = keras.Model(z_in, y, name="decoder")
+    return Autoencoder(encoder, decoder, name="conv_autoencoder")
 
 
 def train(model: keras.Model, x, target=None, *, loss: str, learning_rate: float, epochs: int,
           batch_size: int = 128, validation_data=None, label: str = "training"):
-    """Compile ``model`` with Adam and a cosine-decaying learning rate, then fit it.
+    """Fit ``model`` to reconstruct ``target`` from ``x``: Adam with a cosine-decaying rate.
 
     The rate starts at ``learning_rate`` and decays to zero along a cosine over the whole run,
     which lets these small models reach a given loss in far fewer epochs than a constant rate.
+    This is :func:`deep_unsupervised.training.fit` with ``schedule="cosine"``.
 
     Args:
-        x: inputs; ``target`` defaults to ``x`` (plain reconstruction). A denoising autoencoder
-            passes corrupted inputs as ``x`` and clean ones as ``target``.
+        x: inputs; ``target`` defaults to ``x`` (plain reconstruction).
+        loss: ``"binary_crossentropy"`` (pixels read as probabilities) or ``"mse"``.
         validation_data: optional ``(inputs, targets)`` monitored per epoch (curves only).
         label: text of the progress bar.
 
     Returns:
         The Keras ``History``.
     """
-    epochs = _check_positive_int("epochs", epochs)
-    batch_size = _check_positive_int("batch_size", batch_size)
-    if not learning_rate > 0:
-        raise ValueError(f"Invalid value for argument 'learning_rate': expected > 0, "
-                         f"received learning_rate={learning_rate!r}")
+    from .training import fit
+
     target = x if target is None else target
     if len(target) != len(x):
-        raise ValueError(f"x and target must have the same length; got {len(x)} and {len(target)}")
-    from .training import ProgressBar
-
-    steps = epochs * int(np.ceil(len(x) / batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss,
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    return model.fit(x, target, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0,
-                     validation_data=validation_data, callbacks=[ProgressBar(label)])
-
-
-def layer_outputs(model: Autoencoder, x, names=None) -> dict:
-    """Activations of the named layers of an :class:`Autoencoder` for inputs ``x`` (batched).
-
-    Args:
-        names: layer names in the encoder or decoder; default: every layer except the inputs.
-
-    Returns:
-        dict name -> NumPy array, in the order the data flows through the model.
-    """
-    parts = [model.encoder, model.decoder]
-    all_names = [l.name for p in parts for l in p.layers if not isinstance(l, layers.InputLayer)]
-    names = all_names if names is None else list(names)
-    unknown = [n for n in names if n not in all_names]
-    if unknown:
-        raise ValueError(f"Invalid value for argument 'names': unknown layers {unknown}; "
-                         f"available: {all_names}")
-    probes = [keras.Model(p.inputs, [p.get_layer(n).output for n in names if n in
-                                     [l.name for l in p.layers]]) for p in parts]
-    enc_out = probes[0].predict(x, verbose=0, batch_size=256)
-    code = model.encoder.predict(x, verbose=0, batch_size=256)
-    dec_out = probes[1].predict(code, verbose=0, batch_size=256)
-    outs = [o for o in (enc_out, dec_out) for o in (o if isinstance(o, list) else [o])]
-    found = [n for p in parts for n in names if n in [l.name for l in p.layers]]
-    return dict(zip(found, outs))
+        raise invalid("target", f"as many rows as x ({len(x)})", f"{len(target)} rows")
+    return fit(model, x, target, epochs=epochs, batch_size=batch_size,
+               learning_rate=check_float("learning_rate", learning_rate, low=0,
+                                         low_inclusive=False),
+               schedule="cosine", loss=loss, validation_data=validation_data, label=label)
 
 
 def reconstruction_errors(x, x_rec, eps: float = 1e-7) -> dict:
@@ -256,13 +203,10 @@ def reconstruction_errors(x, x_rec, eps: float = 1e-7) -> dict:
     Returns:
         dict with ``"cross_entropy"`` (binary cross-entropy in nats per pixel) and ``"mse"``.
     """
-    x, x_rec = np.asarray(x), np.asarray(x_rec)
-    if x.shape != x_rec.shape:
-        raise ValueError(f"x and x_rec must have the same shape; got {x.shape} and {x_rec.shape}")
+    x = check_array("x", x, low=0, high=1, dtype=None)
+    x_rec = check_array("x_rec", x_rec, shape=x.shape, dtype=None)
     if x.size == 0:
-        raise ValueError("x is empty")
-    if x.min() < 0 or x.max() > 1:
-        raise ValueError(f"x must lie in [0, 1]; got range [{x.min():.3g}, {x.max():.3g}]")
+        raise invalid("x", "a non-empty array", x.shape)
     # float64 sums over chunks of rows: a whole test set at once would need several temporary
     # copies of it in float64 (hundreds of MB for 10,000 digits)
     bce_sum = se_sum = 0.0
@@ -277,6 +221,8 @@ def reconstruction_errors(x, x_rec, eps: float = 1e-7) -> dict:
 
 def describe(model: Autoencoder) -> str:
     """A compact text table of an autoencoder's layers: part, layer, output shape, parameters."""
+    if not isinstance(model, Autoencoder):
+        raise invalid("model", "an autoencoders.Autoencoder", type(model).__name__)
     lines = [f"{'part':8s} {'layer':10s} {'type':16s} {'output shape':16s} {'params':>8s}"]
     for part in (model.encoder, model.decoder):
         for layer in part.layers:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_array, check_float, check_int, described, invalid
+
 
 def kmeans(x, k: int, n_init: int = 4, max_iter: int = 100, seed: int = 0, tol: float = 1e-6):
     """Cluster the rows of ``x`` into ``k`` groups.
@@ -11,15 +13,23 @@ def kmeans(x, k: int, n_init: int = 4, max_iter: int = 100, seed: int = 0, tol: 
     Runs Lloyd's algorithm ``n_init`` times from k-means++ starts (Arthur and Vassilvitskii, 2007)
     and keeps the run with the lowest inertia (sum of squared distances to the centres).
 
+    Args:
+        x: (N, D) data, one row per point.
+        k: number of clusters, 1 <= k <= N.
+        n_init: number of k-means++ starts; the best run is kept.
+        max_iter: Lloyd iterations per start at most.
+        seed: seed of the starts.
+        tol: stop when no centre moves by more than this (squared distance).
+
     Returns:
         (labels, centres, inertia): (N,) cluster index per row, (k, D) centres, a float.
     """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2:
-        raise ValueError(f"x must be 2-D (samples, features); got shape {x.shape}")
-    if not isinstance(k, (int, np.integer)) or not 1 <= k <= len(x):
-        raise ValueError(f"Invalid value for argument 'k': expected 1 <= k <= {len(x)}, received k={k!r}")
-    rng = np.random.default_rng(seed)
+    x = check_array("x", x, ndim=2, dtype="float64")
+    k = check_int("k", k, low=1, high=len(x))
+    n_init = check_int("n_init", n_init, low=1)
+    max_iter = check_int("max_iter", max_iter, low=1)
+    tol = check_float("tol", tol, low=0)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
     best = None
     for _ in range(n_init):
         centres = _kmeans_pp(x, k, rng)
@@ -38,8 +48,23 @@ def kmeans(x, k: int, n_init: int = 4, max_iter: int = 100, seed: int = 0, tol: 
     return best
 
 
+def assign(x, centres) -> np.ndarray:
+    """Index of the nearest centre (squared Euclidean distance) for every row of ``x``.
+
+    Args:
+        x: (N, D) points; centres: (k, D) centres, e.g. from :func:`kmeans`.
+
+    Returns:
+        (N,) integer array of cluster indices.
+    """
+    centres = check_array("centres", centres, ndim=2, dtype="float64")
+    x = check_array("x", x, shape=(None, centres.shape[1]), dtype="float64")
+    return _assign(x, centres)[0]
+
+
 def _assign(x, centres):
-    d2 = (np.sum(x ** 2, axis=1)[:, None] - 2 * x @ centres.T + np.sum(centres ** 2, axis=1)[None, :])
+    d2 = (np.sum(x ** 2, axis=1)[:, None] - 2 * x @ centres.T
+          + np.sum(centres ** 2, axis=1)[None, :])
     labels = d2.argmin(axis=1)
     return labels, np.maximum(d2[np.arange(len(x)), labels], 0.0)
 
@@ -56,13 +81,21 @@ def _kmeans_pp(x, k, rng):
 def cluster_purity(clusters, labels) -> float:
     """Fraction of points whose label is the majority label of their cluster.
 
-    1.0 means every cluster holds one class; with k clusters and C balanced classes, chance is
-    about max(1/C, ...). Labels are used only here, never by the clustering itself.
+    1.0 means every cluster holds one class; random clusters of balanced classes score a little
+    above 1/C for C classes. Labels are used only here, never by the clustering itself.
+
+    Args:
+        clusters: (N,) cluster index of each point (any integers or labels).
+        labels: (N,) non-negative integer class of each point.
     """
-    clusters, labels = np.asarray(clusters), np.asarray(labels)
-    if clusters.shape != labels.shape or clusters.ndim != 1:
-        raise ValueError(f"clusters and labels must be 1-D and of equal length; got {clusters.shape} "
-                         f"and {labels.shape}")
+    clusters = check_array("clusters", clusters, ndim=1, dtype=None)
+    labels = check_array("labels", labels, ndim=1, dtype=None)
+    if len(labels) != len(clusters) or len(labels) == 0:
+        raise invalid("labels", f"a non-empty array as long as clusters ({len(clusters)})",
+                      described(f"length {len(labels)}"))
+    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0:
+        raise invalid("labels", "non-negative integer class labels",
+                      described(f"dtype {labels.dtype}, minimum {labels.min()}"))
     total = 0
     for c in np.unique(clusters):
         total += np.bincount(labels[clusters == c]).max()

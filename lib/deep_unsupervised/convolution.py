@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_array, check_int, described, invalid
+
 # The lecture's worked example (slides "Convolution example"): a 7x7 binary image of a diagonal
 # stroke, the "X"-shaped 3x3 kernel, and the 5x5 result printed on the slide.
 LECTURE_IMAGE = np.array([
@@ -40,13 +42,17 @@ LECTURE_OUTPUT = np.array([
 
 
 def _as_matrix(a, name: str) -> np.ndarray:
-    a = np.asarray(a)
-    if a.ndim != 2:
-        raise ValueError(f"Invalid value for argument '{name}': expected a 2-D array, "
-                         f"received an array of shape {a.shape}")
+    """``a`` as a 2-D array of numbers (its dtype kept), or the book's ValueError."""
+    a = check_array(name, a, ndim=2, dtype=None)
     if not np.issubdtype(a.dtype, np.number):
-        raise ValueError(f"Invalid value for argument '{name}': expected numbers, received dtype {a.dtype}")
+        raise invalid(name, "an array of numbers", described(f"dtype {a.dtype}"))
     return a
+
+
+def _check_fits(h: int, w: int, H: int, W: int) -> None:
+    if h > H or w > W:
+        raise invalid("kernel", f"a kernel that fits inside the {H}x{W} image (h <= H and "
+                      "w <= W, valid convolution)", described(f"a {h}x{w} kernel"))
 
 
 def convolve2d(image, kernel) -> np.ndarray:
@@ -67,12 +73,10 @@ def convolve2d(image, kernel) -> np.ndarray:
     """
     image, kernel = _as_matrix(image, "image"), _as_matrix(kernel, "kernel")
     (H, W), (h, w) = image.shape, kernel.shape
-    if h > H or w > W:
-        raise ValueError(f"Invalid value for argument 'kernel': a {h}x{w} kernel does not fit "
-                         f"inside a {H}x{W} image (valid convolution needs h <= H and w <= W)")
-    out = np.zeros((H - h + 1, W - w + 1), dtype=np.result_type(image, kernel, np.float64))
-    # Loop over the kernel entries (h*w iterations) rather than the output pixels: each step adds
-    # one shifted copy of the image, weighted by K[i, j]. Same sum, far fewer Python iterations.
+    _check_fits(h, w, H, W)
+    out = np.zeros((H - h + 1, W - w + 1), np.result_type(image, kernel, np.float64))
+    # Loop over the kernel entries (h*w iterations), not the output pixels: each
+    # step adds one shifted copy of the image, weighted by K[i, j]. Same sum.
     for i in range(h):
         for j in range(w):
             out += kernel[i, j] * image[i:i + H - h + 1, j:j + W - w + 1]
@@ -86,9 +90,7 @@ def convolve2d_naive(image, kernel) -> np.ndarray:
     """
     image, kernel = _as_matrix(image, "image"), _as_matrix(kernel, "kernel")
     (H, W), (h, w) = image.shape, kernel.shape
-    if h > H or w > W:
-        raise ValueError(f"Invalid value for argument 'kernel': a {h}x{w} kernel does not fit "
-                         f"inside a {H}x{W} image")
+    _check_fits(h, w, H, W)
     out = np.zeros((H - h + 1, W - w + 1))
     for x in range(H - h + 1):
         for y in range(W - w + 1):
@@ -110,14 +112,13 @@ def conv_layer(images, kernels, biases=None) -> np.ndarray:
     Returns:
         (N, H - h + 1, W - w + 1, C) array.
     """
-    images, kernels = np.asarray(images), np.asarray(kernels)
-    if images.ndim != 4:
-        raise ValueError(f"Invalid value for argument 'images': expected shape (N, H, W, D), "
-                         f"received shape {images.shape}")
-    if kernels.ndim != 4 or kernels.shape[2] != images.shape[3]:
-        raise ValueError(f"Invalid value for argument 'kernels': expected shape (h, w, {images.shape[3]}, C), "
-                         f"received shape {kernels.shape}")
+    images = check_array("images", images, ndim=4, dtype=None)
+    kernels = check_array("kernels", kernels, shape=(None, None, images.shape[3], None),
+                          dtype=None)
     n, (h, w, d, c) = len(images), kernels.shape
+    _check_fits(h, w, *images.shape[1:3])
+    if biases is not None:
+        biases = check_array("biases", biases, shape=(c,), dtype=None)
     out = np.stack([np.stack([sum(convolve2d(images[k, :, :, m], kernels[:, :, m, o]) for m in range(d))
                               for o in range(c)], axis=-1) for k in range(n)])
     if biases is not None:
@@ -132,12 +133,10 @@ def max_pool2d(image, size: int = 2) -> np.ndarray:
     with ``padding="valid"``.
     """
     image = _as_matrix(image, "image")
-    if not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"Invalid value for argument 'size': expected a positive integer, received size={size!r}")
+    size = check_int("size", size, low=1)
     H, W = image.shape
     if size > H or size > W:
-        raise ValueError(f"Invalid value for argument 'size': a {size}x{size} window does not fit "
-                         f"inside a {H}x{W} image")
+        raise invalid("size", f"a window that fits inside the {H}x{W} image", size)
     h, w = H // size, W // size
     return image[:h * size, :w * size].reshape(h, size, w, size).max(axis=(1, 3))
 
@@ -154,9 +153,11 @@ def receptive_field(layers) -> list[int]:
         widens the field by ``(k - 1)`` times the product of all earlier strides.
     """
     field, jump, fields = 1, 1, []
-    for k, s in layers:
-        if k < 1 or s < 1:
-            raise ValueError(f"Invalid layer {(k, s)}: kernel size and stride must be positive")
+    for layer in layers:
+        if np.ndim(layer) != 1 or len(layer) != 2:
+            raise invalid("layers", "(kernel_size, stride) pairs", layer)
+        k = check_int("kernel_size", layer[0], low=1)
+        s = check_int("stride", layer[1], low=1)
         field += (k - 1) * jump
         jump *= s
         fields.append(field)

@@ -11,11 +11,19 @@ informative code element, normalised by the factor's entropy H(v_k):
 
 MIG is 1 when every factor is copied into its own code element and 0 when the two best code
 elements know equally much about it (for example when a factor is smeared over many elements).
+
+A second, published metric, :func:`dci_disentanglement` (Eastwood & Williams, 2018,
+{cite}`eastwood2018framework`), looks at the same question from the code's side: a random forest
+predicts each factor from the code, its feature importances form a matrix R (codes x factors), and
+an element scores 1 when it matters for one factor only. Published MIG implementations differ by
+large factors, so the book reports the two side by side.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .validation import check_choice, check_int, described, invalid
 
 
 def discretize(z, n_bins: int = 20, strategy: str = "uniform") -> np.ndarray:
@@ -32,13 +40,11 @@ def discretize(z, n_bins: int = 20, strategy: str = "uniform") -> np.ndarray:
         int array of the same shape with values in [0, n_bins).
     """
     z = _check_matrix(z, "z")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 2:
-        raise ValueError(f"n_bins must be an integer >= 2, got n_bins={n_bins!r}")
+    n_bins = check_int("n_bins", n_bins, low=2)
+    check_choice("strategy", strategy, ("uniform", "quantile"))
     if strategy == "quantile":
         ranks = np.argsort(np.argsort(z, axis=0, kind="stable"), axis=0)
         return ranks * n_bins // len(z)
-    if strategy != "uniform":
-        raise ValueError(f"strategy must be 'uniform' or 'quantile', got strategy={strategy!r}")
     lo, hi = z.min(axis=0), z.max(axis=0)
     width = np.where(hi > lo, hi - lo, 1.0)
     bins = np.floor((z - lo) / width * n_bins).astype(int)
@@ -56,7 +62,7 @@ def mutual_information(a, b) -> float:
     """Mutual information (nats) between two 1-D arrays of discrete labels, from their joint counts."""
     a, b = np.asarray(a).ravel(), np.asarray(b).ravel()
     if len(a) != len(b):
-        raise ValueError(f"label arrays differ in length: {len(a)} vs {len(b)}")
+        raise invalid("b", f"as many labels as a ({len(a)})", described(f"{len(b)} labels"))
     _, ia = np.unique(a, return_inverse=True)
     _, ib = np.unique(b, return_inverse=True)
     joint = np.zeros((ia.max() + 1, ib.max() + 1))
@@ -96,11 +102,9 @@ def mig(z, factors, n_bins: int = 20, return_details: bool = False, strategy: st
     """
     z, factors = _check_pair(z, factors)
     if z.shape[1] < 2:
-        raise ValueError(f"MIG needs at least 2 code elements, got z with shape {z.shape}")
+        raise invalid("z", "at least 2 code elements (columns)", described(f"shape {z.shape}"))
     mi = mutual_information_matrix(z, factors, n_bins, strategy)
-    h = np.array([entropy(factors[:, k]) for k in range(factors.shape[1])])
-    if np.any(h <= 0):
-        raise ValueError(f"every factor must take at least two values; entropies are {h}")
+    h = _factor_entropies(factors)
     top2 = np.sort(mi, axis=0)[-2:]                        # second-best and best code element
     gaps = (top2[1] - top2[0]) / h
     score = float(gaps.mean())
@@ -109,12 +113,58 @@ def mig(z, factors, n_bins: int = 20, return_details: bool = False, strategy: st
     return score
 
 
+def dci_disentanglement(z, factors, n_trees: int = 10, seed: int = 0,
+                        return_details: bool = False):
+    """DCI disentanglement (Eastwood & Williams, 2018) from random-forest feature importances.
+
+    For each factor a random forest classifies the factor's value from the code; its importances
+    form column k of R (n_codes, n_factors). Row j, normalised to P_j = R_j / sum_k R_jk, scores
+    D_j = 1 - H(P_j) / log K (1: element j matters for one factor only), and the elements are
+    weighted by their share of the total importance.
+
+    Args:
+        z: (N, n_codes) codes; factors: (N, n_factors) discrete factors (at least two).
+        n_trees: trees per forest; seed: the forests' seed.
+        return_details: also return a dict with the importance matrix and per-element scores.
+
+    Returns:
+        D in [0, 1] (and the details dict if asked).
+    """
+    from sklearn.ensemble import RandomForestClassifier  # only needed here
+
+    z, factors = _check_pair(z, factors)
+    n_trees, k = check_int("n_trees", n_trees, low=1), factors.shape[1]
+    if k < 2:
+        raise invalid("factors", "at least 2 factors (columns)",
+                      described(f"shape {factors.shape}"))
+    _factor_entropies(factors)
+    r = np.stack([RandomForestClassifier(n_trees, max_depth=8, max_features=None,
+                                         min_samples_leaf=10, random_state=seed)
+                  .fit(z, factors[:, j]).feature_importances_ for j in range(k)], axis=1)
+    p = r / np.maximum(r.sum(axis=1, keepdims=True), 1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.sum(np.where(p > 0, p * np.log(p), 0.0), axis=1) / np.log(k)
+    per_code, weights = 1.0 - h, r.sum(axis=1) / r.sum()
+    score = float(np.sum(weights * per_code))
+    if return_details:
+        return score, {"importance": r, "per_code": per_code, "weights": weights}
+    return score
+
+
+def _factor_entropies(factors) -> np.ndarray:
+    h = np.array([entropy(factors[:, k]) for k in range(factors.shape[1])])
+    if np.any(h <= 0):
+        raise invalid("factors", "every factor to take at least two values",
+                      described(f"factor entropies {np.round(h, 3).tolist()}"))
+    return h
+
+
 def _check_matrix(a, name: str) -> np.ndarray:
     a = np.asarray(a, dtype=float)
     if a.ndim != 2 or len(a) == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (N, d), got shape {a.shape}")
+        raise invalid(name, "a non-empty 2-D array (N, d)", described(f"shape {a.shape}"))
     if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise invalid(name, "finite values", described("NaN or infinite values"))
     return a
 
 
@@ -124,8 +174,8 @@ def _check_pair(z, factors):
     if factors.ndim == 1:
         factors = factors[:, None]
     if factors.ndim != 2 or len(factors) != len(z):
-        raise ValueError(f"factors must have shape (N, n_factors) with N = len(z) = {len(z)}, "
-                         f"got shape {factors.shape}")
+        raise invalid("factors", f"shape (N, n_factors) with N = len(z) = {len(z)}",
+                      described(f"shape {factors.shape}"))
     return z, factors
 
 
@@ -146,7 +196,7 @@ def factor_means(z, factors, columns) -> np.ndarray:
     columns = list(np.atleast_1d(columns))
     keys = factors[:, columns].astype(int)
     if np.any(keys < 0):
-        raise ValueError("factors must be non-negative integer indices")
+        raise invalid("factors", "non-negative integer indices", described("negative values"))
     sizes = tuple(keys.max(axis=0) + 1)
     flat = np.ravel_multi_index(keys.T, sizes)
     counts = np.bincount(flat, minlength=int(np.prod(sizes)))
@@ -170,7 +220,9 @@ def traversal_codes(z_base, z_all, n_steps: int = 7, quantiles=(0.02, 0.98)) -> 
     z_base = np.asarray(z_base, dtype=float).ravel()
     z_all = _check_matrix(z_all, "z_all")
     if z_all.shape[1] != len(z_base):
-        raise ValueError(f"z_base has {len(z_base)} elements but z_all has {z_all.shape[1]} columns")
+        raise invalid("z_all", f"{len(z_base)} columns, one per element of z_base",
+                      described(f"shape {z_all.shape}"))
+    n_steps = check_int("n_steps", n_steps, low=2)
     lo, hi = np.quantile(z_all, quantiles, axis=0)
     m = len(z_base)
     codes = np.tile(z_base, (m, n_steps, 1))

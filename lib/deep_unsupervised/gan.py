@@ -1,46 +1,43 @@
-"""Generative adversarial networks: the three-step GAN, its losses, WGAN-GP, DCGAN and a tiny CycleGAN.
+"""Generative adversarial networks: the three-step GAN, its losses, WGAN-GP and DCGAN.
 
 The discriminator always returns a *logit* ``l`` (no sigmoid), so ``D(x) = sigmoid(l)`` and
 ``log D = -softplus(-l)``, ``log(1 - D) = -softplus(l)`` are evaluated stably.
 
 References: Goodfellow et al. (2014) for the minimax game and the non-saturating loss; Radford et al.
 (2016) for DCGAN; Arjovsky et al. (2017) and Gulrajani et al. (2017) for the Wasserstein GAN with
-gradient penalty; Zhu et al. (2017) for CycleGAN.
+gradient penalty. The CycleGAN lives in :mod:`deep_unsupervised.cyclegan`.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 import keras
-import numpy as np
-import tensorflow as tf
 from keras import layers, ops
 
-from .training import STEPS_PER_EXECUTION
-
-# Grappler's "remapper" tries to fuse Conv2D + BiasAdd + LeakyReLU and fails (with a C++ error
-# message, harmlessly) when the gradient penalty differentiates through that pattern twice.
-tf.config.optimizer.set_experimental_options({"remapping": False})
+from .validation import check_choice, check_float, check_int, check_ints, invalid
 
 LOSSES = ("minimax", "non_saturating", "wasserstein")
 
 
-def _check_positive_int(name, value):
-    if not isinstance(value, int) or value < 1:
-        raise ValueError(f"Invalid value for argument '{name}': expected a positive integer, "
-                         f"received {name}={value!r}")
+def _check_net(name, net):
+    if not isinstance(net, keras.Model):
+        raise TypeError(f"Invalid value for argument '{name}': expected a keras.Model, "
+                        f"received {name}={type(net).__name__}")
+    return net
 
 
 # -- the losses of the three update steps --------------------------------------------------------
 def discriminator_real_loss(logits, loss="non_saturating"):
-    """Step 1: the discriminator's loss on real data (it wants ``D(x) -> 1``, or a high critic score)."""
-    if loss == "wasserstein":
+    """Step 1: D's loss on real data (it wants ``D(x) -> 1``, or a high critic score)."""
+    if check_choice("loss", loss, LOSSES) == "wasserstein":
         return -ops.mean(logits)
     return ops.mean(ops.softplus(-logits))  # -log D(x)
 
 
 def discriminator_fake_loss(logits, loss="non_saturating"):
-    """Step 2: the discriminator's loss on generated data (it wants ``D(G(z)) -> 0``, or a low score)."""
-    if loss == "wasserstein":
+    """Step 2: D's loss on generated data (it wants ``D(G(z)) -> 0``, or a low score)."""
+    if check_choice("loss", loss, LOSSES) == "wasserstein":
         return ops.mean(logits)
     return ops.mean(ops.softplus(logits))  # -log(1 - D(G(z)))
 
@@ -48,11 +45,12 @@ def discriminator_fake_loss(logits, loss="non_saturating"):
 def generator_loss(logits, loss="non_saturating"):
     """Step 3: the generator's loss on ``D(G(z))``.
 
-    ``minimax`` minimises ``log(1 - D(G(z)))`` exactly as in the value function; its gradient vanishes
-    when the discriminator confidently rejects the fakes. ``non_saturating`` minimises
-    ``-log D(G(z))`` instead (same fixed point, strong gradient early on). ``wasserstein`` maximises
-    the critic's score of the fakes.
+    ``minimax`` minimises ``log(1 - D(G(z)))`` exactly as in the value function; its gradient
+    vanishes when the discriminator confidently rejects the fakes. ``non_saturating`` minimises
+    ``-log D(G(z))`` instead (same fixed point, strong gradient early on). ``wasserstein``
+    maximises the critic's score of the fakes.
     """
+    loss = check_choice("loss", loss, LOSSES)
     if loss == "minimax":
         return -ops.mean(ops.softplus(logits))  # log(1 - D(G(z)))
     if loss == "non_saturating":
@@ -63,27 +61,71 @@ def generator_loss(logits, loss="non_saturating"):
 def gradient_penalty(critic, x_real, x_fake):
     """WGAN-GP term ``E[(||grad_x critic(x_hat)||_2 - 1)^2]`` on random interpolates ``x_hat``.
 
-    A 1-Lipschitz critic has gradient norm at most 1 everywhere; the optimal one has norm exactly 1
-    on lines between real and generated points, which is where the penalty is applied.
+    A 1-Lipschitz critic has gradient norm at most 1 everywhere; the optimal one has norm
+    exactly 1 on lines between real and generated points, which is where the penalty is applied
+    (Gulrajani et al., 2017). TensorFlow only: the inner gradient needs a ``GradientTape``.
     """
+    import tensorflow as tf
+
+    if tuple(x_real.shape[1:]) != tuple(x_fake.shape[1:]):
+        raise invalid("x_fake", f"samples of shape {tuple(x_real.shape[1:])} like x_real",
+                      tuple(x_fake.shape[1:]))
     shape = (ops.shape(x_real)[0],) + (1,) * (len(x_real.shape) - 1)
     eps = keras.random.uniform(shape)
     x_hat = eps * x_real + (1.0 - eps) * x_fake
     with tf.GradientTape() as tape:
         tape.watch(x_hat)
         scores = critic(x_hat, training=True)
-    grads = tape.gradient(scores, x_hat)
-    norms = ops.sqrt(ops.sum(ops.square(ops.reshape(grads, (ops.shape(grads)[0], -1))), axis=1) + 1e-12)
+    grads = ops.reshape(tape.gradient(scores, x_hat), (ops.shape(x_hat)[0], -1))
+    norms = ops.sqrt(ops.sum(ops.square(grads), axis=1) + 1e-12)
     return ops.mean(ops.square(norms - 1.0))
 
 
+@contextlib.contextmanager
+def remapper_disabled():
+    """Switch off TensorFlow grappler's "remapper" inside a ``with`` block, then restore it.
+
+    The remapper fuses Conv2D + BiasAdd + LeakyReLU into one kernel, and fails (printing a C++
+    error, harmlessly: it then runs the unfused graph) when a training step back-propagates
+    through such a block of a network whose own weights it does not update: the generator step
+    through a convolutional discriminator, the gradient penalty, the CycleGAN translators through
+    their discriminators. Wrap the ``fit`` of such a model in it (the recipes of
+    ``recipes/dcgan.py`` do); the option is read when the training function is first optimised,
+    i.e. inside the ``fit``, and the toy MLP GANs do not need it.
+    """
+    import tensorflow as tf
+
+    before = tf.config.optimizer.get_experimental_options().get("remapping", True)
+    tf.config.optimizer.set_experimental_options({"remapping": False})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options({"remapping": before})
+
+
 # -- the model -----------------------------------------------------------------------------------
-class GAN(keras.Model):
+class TwoPlayerModel(keras.Model):
+    """A model whose two players are trained by two separate optimisers (GAN, CycleGAN)."""
+
+    def compile(self, d_optimizer, g_optimizer, **kwargs):
+        """``d_optimizer`` updates the discriminator(s), ``g_optimizer`` the generator(s)."""
+        for name, opt in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
+            if not isinstance(opt, keras.optimizers.Optimizer):
+                raise TypeError(f"Invalid value for argument '{name}': expected a Keras "
+                                f"optimizer, received {name}={type(opt).__name__}")
+        super().compile(**kwargs)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+
+@keras.saving.register_keras_serializable(package="deep_unsupervised")
+class GAN(TwoPlayerModel):
     """A GAN whose ``train_step`` performs the lecture's three update steps one after the other.
 
     1. train D to call real data real;  2. train D to call generated data fake;
     3. update G, through the fixed D, to make D call its samples real.
     Steps 1-2 repeat ``d_steps`` times per batch (the WGAN critic is usually trained more than G).
+    Two optimisers meet in one step, so ``train_step`` is backend-specific (TensorFlow here; a
+    JAX version would sit beside :meth:`_train_step_tensorflow`, as in the keras-io examples).
 
     Args:
         generator: maps ``(batch, latent_dim)`` noise to samples.
@@ -96,47 +138,70 @@ class GAN(keras.Model):
 
     Example:
         >>> gan = GAN(mlp_generator(), mlp_discriminator(), latent_dim=2)  # doctest: +SKIP
-        >>> gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))  # doctest: +SKIP
-        >>> gan.fit(x, epochs=10, batch_size=256, verbose=0)  # doctest: +SKIP
+        >>> training.fit(gan, x, epochs=10, batch_size=256, compile_kwargs=dict(
+        ...     d_optimizer=keras.optimizers.Adam(1e-3),
+        ...     g_optimizer=keras.optimizers.Adam(1e-3)))  # doctest: +SKIP
     """
 
-    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating", gp_weight=10.0,
-                 d_steps=1, seed=0, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, loss="non_saturating",
+                 gp_weight=10.0, d_steps=1, seed=0, **kwargs):
         super().__init__(**kwargs)
-        if loss not in LOSSES:
-            raise ValueError(f"Invalid value for argument 'loss': expected one of {LOSSES}, "
-                             f"received loss={loss!r}")
-        _check_positive_int("latent_dim", latent_dim)
-        _check_positive_int("d_steps", d_steps)
-        if gp_weight < 0:
-            raise ValueError(f"Invalid value for argument 'gp_weight': expected >= 0, "
-                             f"received gp_weight={gp_weight}")
-        self.generator, self.discriminator = generator, discriminator
-        self.latent_dim, self.loss_name = latent_dim, loss
-        self.gp_weight, self.d_steps = float(gp_weight), d_steps
-        self.d_real_tracker = keras.metrics.Mean(name="d_real")
-        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
-        self.g_tracker = keras.metrics.Mean(name="g_loss")
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.generator = _check_net("generator", generator)
+        self.discriminator = _check_net("discriminator", discriminator)
+        self.latent_dim = check_int("latent_dim", latent_dim, low=1)
+        self.loss_name = check_choice("loss", loss, LOSSES)
+        self.gp_weight = check_float("gp_weight", gp_weight, low=0)
+        self.d_steps = check_int("d_steps", d_steps, low=1)
+        self.seed = check_int("seed", seed, low=0)
+        names = ["d_real", "d_fake", "g_loss"]
+        if self.loss_name == "wasserstein":  # the critic's estimate of W, and the penalty apart
+            names += ["w_estimate", "penalty"]
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        self.built = generator.built and discriminator.built  # functional nets: built already
 
-    def compile(self, d_optimizer, g_optimizer, **kwargs):
-        """Two separate optimisers: the players are updated independently."""
-        kwargs.setdefault("steps_per_execution", STEPS_PER_EXECUTION)
-        super().compile(**kwargs)
-        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+    def call(self, z, training=False):
+        """Generated samples for the codes ``z`` (so that the model can be built and saved)."""
+        return self.generator(z, training=training)
+
+    def build(self, input_shape=None):
+        self.generator.build((None, self.latent_dim))
+        self.discriminator.build(self.generator.output_shape)
+        self.built = True
 
     @property
     def metrics(self):
-        return [self.d_real_tracker, self.d_fake_tracker, self.g_tracker]
+        return list(self.trackers.values())
+
+    def get_config(self):
+        return {**super().get_config(),
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+                "latent_dim": self.latent_dim, "loss": self.loss_name,
+                "gp_weight": self.gp_weight, "d_steps": self.d_steps, "seed": self.seed}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
 
     def sample(self, n, seed=None):
         """``n`` generated samples (inference mode), as a NumPy array."""
-        z = keras.random.normal((n, self.latent_dim), seed=seed)
-        return keras.ops.convert_to_numpy(self.generator(z, training=False))
+        z = keras.random.normal((check_int("n", n, low=1), self.latent_dim), seed=seed)
+        return ops.convert_to_numpy(self.generator(z, training=False))
 
     def _noise(self, batch_size):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
+    def train_step(self, data):
+        if keras.backend.backend() != "tensorflow":
+            raise NotImplementedError("GAN.train_step is written for the TensorFlow backend "
+                                      f"only; the backend is {keras.backend.backend()!r}")
+        return self._train_step_tensorflow(data)
+
+    # -- the TensorFlow training step -------------------------------------------------------------
     def _apply(self, optimizer, tape, loss, net):
         grads = tape.gradient(loss, net.trainable_weights)
         optimizer.apply_gradients(zip(grads, net.trainable_weights))
@@ -149,82 +214,93 @@ class GAN(keras.Model):
         reference implementations; ``x_real`` also anchors the WGAN gradient penalty.
 
         Returns:
-            ``(loss_real, loss_fake)``; for WGAN-GP ``loss_fake`` includes the penalty.
+            ``(loss_real, loss_fake, penalty)``; the penalty (0 unless WGAN-GP) is unweighted.
         """
+        import tensorflow as tf
+
         x_fake = self.generator(self._noise(ops.shape(x_real)[0]), training=True)
         with tf.GradientTape() as tape:
             loss_real = discriminator_real_loss(self.discriminator(x_real, training=True),
                                                 self.loss_name)  # step 1
             loss_fake = discriminator_fake_loss(self.discriminator(x_fake, training=True),
                                                 self.loss_name)  # step 2
+            penalty = ops.zeros(())
             if self.loss_name == "wasserstein" and self.gp_weight > 0:
-                loss_fake = loss_fake + self.gp_weight * gradient_penalty(self.discriminator,
-                                                                          x_real, x_fake)
-            loss = loss_real + loss_fake  # inside the tape, so that it is recorded
+                penalty = gradient_penalty(self.discriminator, x_real, x_fake)
+            loss = loss_real + loss_fake + self.gp_weight * penalty
         self._apply(self.d_optimizer, tape, loss, self.discriminator)
-        return loss_real, loss_fake
+        return loss_real, loss_fake, penalty
 
     def generator_step(self, batch_size):
         """Update step 3: gradients flow through D, but only the generator's weights change."""
+        import tensorflow as tf
+
         with tf.GradientTape() as tape:
-            logits = self.discriminator(self.generator(self._noise(batch_size), training=True),
-                                        training=True)
-            loss = generator_loss(logits, self.loss_name)
+            fakes = self.generator(self._noise(batch_size), training=True)
+            loss = generator_loss(self.discriminator(fakes, training=True), self.loss_name)
         self._apply(self.g_optimizer, tape, loss, self.generator)
         return loss
 
-    def train_step(self, data):
+    def _train_step_tensorflow(self, data):
         x_real = data[0] if isinstance(data, tuple) else data
         for _ in range(self.d_steps):
-            loss_real, loss_fake = self.discriminator_step(x_real)  # steps 1 and 2
-            self.d_real_tracker.update_state(loss_real)
-            self.d_fake_tracker.update_state(loss_fake)
-        self.g_tracker.update_state(self.generator_step(ops.shape(x_real)[0]))  # step 3
+            loss_real, loss_fake, penalty = self.discriminator_step(x_real)  # steps 1 and 2
+            self.trackers["d_real"].update_state(loss_real)
+            self.trackers["d_fake"].update_state(loss_fake)
+            if self.loss_name == "wasserstein":  # E f(real) - E f(fake), without the penalty
+                self.trackers["w_estimate"].update_state(-(loss_real + loss_fake))
+                self.trackers["penalty"].update_state(penalty)
+        self.trackers["g_loss"].update_state(self.generator_step(ops.shape(x_real)[0]))  # step 3
         return {m.name: m.result() for m in self.metrics}
 
 
 # -- builders ------------------------------------------------------------------------------------
 def mlp_generator(latent_dim=2, data_dim=2, hidden=(64, 64)):
-    """A small fully connected generator for 1-D/2-D toy data."""
-    _check_positive_int("latent_dim", latent_dim)
+    """A small fully connected generator for 1-D/2-D toy data (uncompiled)."""
+    latent_dim = check_int("latent_dim", latent_dim, low=1)
+    data_dim = check_int("data_dim", data_dim, low=1)
     z = keras.Input((latent_dim,))
     h = z
-    for units in hidden:
+    for units in check_ints("hidden", hidden, low=1):
         h = layers.Dense(units, activation="relu")(h)
     return keras.Model(z, layers.Dense(data_dim)(h), name="generator")
 
 
 def mlp_discriminator(data_dim=2, hidden=(64, 64)):
-    """A small fully connected discriminator (one logit) for toy data."""
-    x = keras.Input((data_dim,))
+    """A small fully connected discriminator (one logit) for toy data (uncompiled)."""
+    x = keras.Input((check_int("data_dim", data_dim, low=1),))
     h = x
-    for units in hidden:
-        h = layers.Dense(units)(h)
-        h = layers.LeakyReLU(0.2)(h)
+    for units in check_ints("hidden", hidden, low=1):
+        h = layers.LeakyReLU(0.2)(layers.Dense(units)(h))
     return keras.Model(x, layers.Dense(1)(h), name="discriminator")
 
 
 def dcgan_generator(latent_dim=32, filters=(64, 32)):
     """DCGAN generator for 28x28x1 digits (Radford et al.): project, reshape, two stride-2
     transposed convolutions with batch normalisation and ReLU, sigmoid output in [0, 1]."""
-    _check_positive_int("latent_dim", latent_dim)
+    latent_dim = check_int("latent_dim", latent_dim, low=1)
+    filters = check_ints("filters", filters, low=1)
+    if len(filters) != 2:
+        raise invalid("filters", "two filter counts (7x7 and 14x14 stages)", filters)
     z = keras.Input((latent_dim,))
     h = layers.Dense(7 * 7 * filters[0], use_bias=False)(z)
     h = layers.ReLU()(layers.BatchNormalization()(h))
     h = layers.Reshape((7, 7, filters[0]))(h)
     h = layers.Conv2DTranspose(filters[1], 4, strides=2, padding="same", use_bias=False)(h)
     h = layers.ReLU()(layers.BatchNormalization()(h))  # 14x14
-    x = layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="sigmoid")(h)  # 28x28
+    x = layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="sigmoid")(h)
     return keras.Model(z, x, name="dcgan_generator")
 
 
 def dcgan_discriminator(filters=(32, 64), dropout=0.0):
-    """DCGAN discriminator for 28x28x1 digits: strided convolutions with LeakyReLU(0.2), no pooling.
+    """DCGAN discriminator for 28x28x1 digits: strided convolutions, LeakyReLU(0.2), no pooling.
 
     No batch normalisation, so the same network can serve as a WGAN-GP critic (the penalty is per
     sample). ``dropout`` after each block slows a discriminator that would otherwise win too
     quickly. The flattened convolutional features are the layer named ``"features"``.
     """
+    filters = check_ints("filters", filters, low=1, min_len=1)
+    dropout = check_float("dropout", dropout, low=0, high=1, high_inclusive=False)
     x = keras.Input((28, 28, 1))
     h = x
     for f in filters:
@@ -233,88 +309,3 @@ def dcgan_discriminator(filters=(32, 64), dropout=0.0):
             h = layers.Dropout(dropout)(h)
     h = layers.Flatten(name="features")(h)
     return keras.Model(x, layers.Dense(1)(h), name="dcgan_discriminator")
-
-
-# -- a CPU-sized CycleGAN ------------------------------------------------------------------------
-def thicken_strokes(images, size=3):
-    """Thicker digits: grey-level dilation (a ``size x size`` max filter) of ``(n, 28, 28, 1)`` images."""
-    from scipy.ndimage import grey_dilation
-
-    images = np.asarray(images)
-    if images.ndim != 4 or images.shape[-1] != 1:
-        raise ValueError(f"'images' must have shape (n, H, W, 1), got {images.shape}")
-    return grey_dilation(images, size=(1, size, size, 1))
-
-
-def translator(filters=16, layers_=3):
-    """A small residual image-to-image generator (28x28x1 -> 28x28x1).
-
-    It predicts a *change* to its input, clipped to [0, 1]; the last convolution starts at zero, so
-    training starts from the identity map (which already satisfies cycle consistency).
-    """
-    _check_positive_int("filters", filters)
-    x = keras.Input((28, 28, 1))
-    h = x
-    for _ in range(layers_ - 1):
-        h = layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
-    delta = layers.Conv2D(1, 3, padding="same", kernel_initializer="zeros")(h)
-    return keras.Model(x, layers.ReLU(max_value=1.0)(layers.Add()([x, delta])), name="translator")
-
-
-def patch_discriminator(filters=(16, 32)):
-    """A PatchGAN-style discriminator: one real/fake score per 7x7 grid cell of a 28x28 image."""
-    x = keras.Input((28, 28, 1))
-    h = x
-    for f in filters:
-        h = layers.LeakyReLU(0.2)(layers.Conv2D(f, 4, strides=2, padding="same")(h))
-    return keras.Model(x, layers.Conv2D(1, 3, padding="same")(h))
-
-
-class CycleGAN(keras.Model):
-    """Unpaired translation between domains A and B (Zhu et al., 2017), least-squares GAN losses.
-
-    ``G_ab`` and ``G_ba`` each fool their domain's discriminator, and the cycle-consistency loss
-    ``|G_ba(G_ab(a)) - a| + |G_ab(G_ba(b)) - b|`` (weight ``cycle_weight``) stops them from
-    inventing unrelated images. Train on a dataset yielding unpaired ``(a, b)`` batches.
-    """
-
-    def __init__(self, g_ab, g_ba, d_a, d_b, cycle_weight=10.0, **kwargs):
-        super().__init__(**kwargs)
-        if cycle_weight < 0:
-            raise ValueError(f"Invalid value for argument 'cycle_weight': expected >= 0, "
-                             f"received cycle_weight={cycle_weight}")
-        self.g_ab, self.g_ba, self.d_a, self.d_b = g_ab, g_ba, d_a, d_b
-        self.cycle_weight = float(cycle_weight)
-        self.trackers = [keras.metrics.Mean(name=n) for n in ("g_adv", "cycle", "d_loss")]
-
-    def compile(self, d_optimizer, g_optimizer, **kwargs):
-        kwargs.setdefault("steps_per_execution", STEPS_PER_EXECUTION)
-        super().compile(**kwargs)
-        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
-
-    @property
-    def metrics(self):
-        return self.trackers
-
-    def train_step(self, data):
-        a, b = data
-        gens, discs = [self.g_ab, self.g_ba], [self.d_a, self.d_b]
-        with tf.GradientTape() as tape:  # generators, through fixed discriminators
-            fake_b, fake_a = self.g_ab(a, training=True), self.g_ba(b, training=True)
-            adv = (ops.mean(ops.square(self.d_b(fake_b) - 1.0))
-                   + ops.mean(ops.square(self.d_a(fake_a) - 1.0)))
-            cycle = (ops.mean(ops.abs(self.g_ba(fake_b, training=True) - a))
-                     + ops.mean(ops.abs(self.g_ab(fake_a, training=True) - b)))
-            g_total = adv + self.cycle_weight * cycle
-        g_vars = [w for g in gens for w in g.trainable_weights]
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_total, g_vars), g_vars))
-        with tf.GradientTape() as tape:  # discriminators: real -> 1, fake -> 0
-            d_loss = 0.0
-            for d, real, fake in ((self.d_a, a, fake_a), (self.d_b, b, fake_b)):
-                d_loss = d_loss + ops.mean(ops.square(d(real, training=True) - 1.0)) \
-                    + ops.mean(ops.square(d(ops.stop_gradient(fake), training=True)))
-        d_vars = [w for d in discs for w in d.trainable_weights]
-        self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
-        for tracker, value in zip(self.trackers, (adv, cycle, d_loss)):
-            tracker.update_state(value)
-        return {m.name: m.result() for m in self.trackers}

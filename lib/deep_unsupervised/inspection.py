@@ -14,6 +14,7 @@ import numpy as np
 from keras import ops
 
 from .plotting import image_grid
+from .validation import check_array, check_float, check_int, described, invalid
 
 
 # --------------------------------------------------------------------------------------------
@@ -21,21 +22,26 @@ from .plotting import image_grid
 # --------------------------------------------------------------------------------------------
 def first_layer_kernels(model: keras.Model) -> np.ndarray:
     """The kernels of the first ``Conv2D`` layer as an array (C, h, w) of single-channel images."""
+    _check_model(model)
     for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D):
             k = np.asarray(layer.get_weights()[0])  # (h, w, D, C)
             if k.shape[2] != 1:
-                raise ValueError(f"first Conv2D layer '{layer.name}' has {k.shape[2]} input channels; "
-                                 "only single-channel kernels can be shown as grey images")
+                raise invalid("model", "a first Conv2D layer with one input channel (grey "
+                              "kernels)", described(f"{k.shape[2]} channels in '{layer.name}'"))
             return np.moveaxis(k[:, :, 0, :], -1, 0)
-    raise ValueError(f"model '{model.name}' has no Conv2D layer")
+    raise invalid("model", "a model with a Conv2D layer", described(f"'{model.name}' has none"))
+
+
+def _check_model(model) -> None:
+    if not isinstance(model, keras.Model):
+        raise invalid("model", "a Keras model", described(type(model).__name__))
 
 
 def plot_kernels(kernels, ncols: int = 8, titles=None, suptitle: str | None = None, scale: float = 0.9):
     """Show 2-D kernels (C, h, w) on a shared, zero-centred red-blue scale (red > 0, blue < 0)."""
-    kernels = np.asarray(kernels, dtype=float)
-    if kernels.ndim != 3:
-        raise ValueError(f"Invalid value for argument 'kernels': expected shape (C, h, w), received {kernels.shape}")
+    kernels = check_array("kernels", kernels, ndim=3, dtype=float)
+    ncols = check_int("ncols", ncols, low=1)
     a = np.abs(kernels).max() or 1.0
     return image_grid(kernels, ncols=ncols, titles=titles, vmin=-a, vmax=a, cmap="RdBu_r", scale=scale,
                       suptitle=suptitle)
@@ -52,9 +58,7 @@ def edge_energy(kernels) -> np.ndarray:
     span a 2-dimensional part of it, which contains the oriented edge detector of *every* angle.
     A random kernel therefore scores 2/8 = 0.25 on average, a pure edge detector scores 1.
     """
-    kernels = np.asarray(kernels, dtype=float)
-    if kernels.ndim != 3 or kernels.shape[1:] != (3, 3):
-        raise ValueError(f"Invalid value for argument 'kernels': expected shape (C, 3, 3), received {kernels.shape}")
+    kernels = check_array("kernels", kernels, shape=(None, 3, 3), dtype=float)
     flat = kernels.reshape(len(kernels), 9)
     flat = flat - flat.mean(axis=1, keepdims=True)
     basis, _ = np.linalg.qr(np.stack([SOBEL_X.ravel(), SOBEL_Y.ravel()], axis=1))  # orthonormal (9, 2)
@@ -65,24 +69,62 @@ def edge_energy(kernels) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Activations through the layers
 # --------------------------------------------------------------------------------------------
-def layer_outputs(model: keras.Model, x, layer_names) -> dict[str, np.ndarray]:
-    """Outputs of the named layers of a (functional) model for inputs ``x``, in one forward pass."""
-    names = [layer.name for layer in model.layers]
-    missing = [n for n in layer_names if n not in names]
-    if missing:
-        raise ValueError(f"Invalid value for argument 'layer_names': {missing} not in model layers {names}")
-    probe = keras.Model(model.inputs, [model.get_layer(n).output for n in layer_names])
-    outs = probe.predict(np.asarray(x), verbose=0)
-    outs = outs if isinstance(outs, (list, tuple)) else [outs]
-    return {n: np.asarray(o) for n, o in zip(layer_names, outs)}
+def _stages(model: keras.Model) -> list[keras.Model]:
+    """The functional models the data pass through in turn: ``[encoder, decoder]`` for a
+    model built from those two parts (the book's autoencoders), else ``[model]``."""
+    parts = [getattr(model, n, None) for n in ("encoder", "decoder")]
+    if all(isinstance(p, keras.Model) for p in parts):
+        return parts
+    return [model]
+
+
+def _named_layers(stage: keras.Model) -> list[str]:
+    return [l.name for l in stage.layers if not isinstance(l, keras.layers.InputLayer)]
+
+
+def layer_outputs(model: keras.Model, x, names=None, *,
+                  batch_size: int = 256) -> dict[str, np.ndarray]:
+    """Outputs of the named layers of a model for inputs ``x``, in one batched forward pass.
+
+    Works for functional and ``Sequential`` models, and for models made of an ``encoder``
+    and a ``decoder`` (the book's autoencoders), whose layers are looked up in both parts.
+
+    Args:
+        model: the network to look inside.
+        x: a batch of inputs.
+        names: layer names; default: every layer except the inputs, in data-flow order.
+        batch_size: examples per forward pass.
+
+    Returns:
+        dict name -> NumPy array of that layer's outputs, in data-flow order.
+    """
+    _check_model(model)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    stages = _stages(model)
+    available = [n for stage in stages for n in _named_layers(stage)]
+    names = available if names is None else [names] if isinstance(names, str) else list(names)
+    unknown = [n for n in names if n not in available]
+    if unknown or not names:
+        raise invalid("names", f"names of layers of the model, from {available}", names)
+    outputs, h = {}, np.asarray(x)
+    for stage in stages:
+        wanted = [n for n in names if n in _named_layers(stage)]
+        tensors = [stage.get_layer(n).output for n in wanted]
+        last = next((i for i, t in enumerate(tensors) if t is stage.outputs[0]), None)
+        if last is None:  # the stage's output feeds the next stage
+            tensors, last = tensors + [stage.outputs[0]], len(tensors)
+        results = keras.Model(stage.inputs, tensors).predict(h, batch_size=batch_size,
+                                                            verbose=0)
+        results = results if isinstance(results, (list, tuple)) else [results]
+        outputs.update((n, np.asarray(o)) for n, o in zip(wanted, results))
+        h = results[last]
+    return {n: outputs[n] for n in available if n in names}
 
 
 def plot_feature_maps(maps, n: int = 8, title: str | None = None):
     """Show the first ``n`` channels of one example's feature maps (H, W, C), each on its own scale."""
-    maps = np.asarray(maps)
-    if maps.ndim != 3:
-        raise ValueError(f"Invalid value for argument 'maps': expected shape (H, W, C), received {maps.shape}")
-    n = min(n, maps.shape[-1])
+    maps = check_array("maps", maps, ndim=3)
+    n = min(check_int("n", n, low=1), maps.shape[-1])
     return image_grid(np.moveaxis(maps[..., :n], -1, 0), ncols=n, vmin=None, vmax=None, cmap="magma",
                       scale=0.8, suptitle=title)
 
@@ -96,6 +138,7 @@ def random_directions(model: keras.Model, seed: int = 0) -> tuple[list, list]:
     This "filter normalisation" (Li et al., 2018) makes slices comparable across layers of
     different size. Bias vectors are not perturbed.
     """
+    _check_model(model)
     rng = np.random.default_rng(seed)
     dirs = []
     for _ in range(2):
@@ -121,8 +164,8 @@ def loss_slice(model: keras.Model, x, y, span: float = 1.0, n: int = 21, seed: i
         ``(a, b, losses)`` with ``losses[i, j]`` the mean cross-entropy at ``a[j], b[i]``. The
         model's weights are restored afterwards.
     """
-    if span <= 0 or n < 2:
-        raise ValueError(f"Invalid span/n: expected span > 0 and n >= 2, received span={span}, n={n}")
+    span = check_float("span", span, low=0, low_inclusive=False)
+    n = check_int("n", n, low=2)
     theta = model.get_weights()
     d1, d2 = random_directions(model, seed)
     a = b = np.linspace(-span, span, n)
@@ -152,9 +195,10 @@ def signal_statistics(model: keras.Model, x, y) -> dict[str, np.ndarray]:
     """
     import tensorflow as tf
 
+    _check_model(model)
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if not dense:
-        raise ValueError(f"model '{model.name}' has no Dense layer")
+        raise invalid("model", "a model with Dense layers", described(f"'{model.name}' has none"))
     probe = keras.Model(model.inputs, [layer.output for layer in dense])
     x = tf.convert_to_tensor(np.asarray(x, dtype="float32"))
     with tf.GradientTape() as tape:
@@ -172,7 +216,8 @@ def plot_signal_statistics(stats: dict[str, dict], axes=None):
     """Two panels, activation std and gradient std per layer, one line per initialiser (log scale)."""
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 3.2))
-    for colour, (name, s) in zip(plt.cm.tab10.colors, stats.items()):
+    for i, (name, s) in enumerate(stats.items()):
+        colour = f"C{i}"  # the book's colour-blind-safe cycle
         depth = np.arange(1, len(s["layers"]) + 1)
         for ax, key in zip(axes, ["activation_std", "gradient_std"]):
             # (numerically) zero values cannot be drawn on a log axis: leave gaps, say so in the legend
@@ -181,7 +226,7 @@ def plot_signal_statistics(stats: dict[str, dict], axes=None):
             ax.plot(depth, values, "o-", color=colour, label=label)
     for ax, title in zip(axes, ["forward: std of layer outputs", "backward: std of dL/dW"]):
         ax.set_yscale("log")
-        ax.set_xlabel("Dense layer (1 = nearest the input)")
+        ax.set_xlabel("Dense layer (1 = first)")
         ax.set_title(title)
     for ax in axes:
         ax.legend(fontsize=7)

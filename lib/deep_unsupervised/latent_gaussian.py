@@ -15,12 +15,30 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
+from .validation import check_array, check_float, check_int, described, invalid
+
 LOG_2PI = np.log(2 * np.pi)
+
+
+def _gaussian(mean, cov, mean_name="mean", cov_name="cov"):
+    """A Gaussian's mean (d,) and covariance (d, d), checked; the covariance must be positive
+    definite."""
+    mean = check_array(mean_name, mean, ndim=1, dtype="float64")
+    d = len(mean)
+    cov = check_array(cov_name, cov, shape=(d, d), dtype="float64")
+    if not np.allclose(cov, cov.T) or np.any(np.linalg.eigvalsh(cov) <= 0):
+        raise invalid(cov_name, "a symmetric positive definite matrix",
+                      described(f"eigenvalues {np.round(np.linalg.eigvalsh(cov), 4)}"))
+    return mean, cov
 
 
 def log_normal(x, mean, cov):
     """log N(x; mean, cov) for x of shape (..., d): a full-covariance Gaussian density."""
-    x, mean, cov = np.asarray(x, float), np.asarray(mean, float), np.asarray(cov, float)
+    mean, cov = _gaussian(mean, cov)
+    x = check_array("x", x, dtype="float64")
+    if x.ndim == 0 or x.shape[-1] != len(mean):
+        raise invalid("x", f"an array whose last axis has {len(mean)} entries",
+                      described(f"shape {x.shape}"))
     chol = np.linalg.cholesky(cov)
     diff = np.linalg.solve(chol, (x - mean).reshape(-1, len(mean)).T).T
     log_det = 2 * np.sum(np.log(np.diag(chol)))
@@ -33,7 +51,11 @@ def gaussian_kl(mean0, cov0, mean1, cov1):
 
     = 1/2 [tr(S1^-1 S0) + (mu1 - mu0)^T S1^-1 (mu1 - mu0) - d + log det S1 - log det S0]
     """
-    mean0, cov0, mean1, cov1 = (np.asarray(a, float) for a in (mean0, cov0, mean1, cov1))
+    mean0, cov0 = _gaussian(mean0, cov0, "mean0", "cov0")
+    mean1, cov1 = _gaussian(mean1, cov1, "mean1", "cov1")
+    if len(mean1) != len(mean0):
+        raise invalid("mean1", f"the dimension of mean0 ({len(mean0)})",
+                      described(f"dimension {len(mean1)}"))
     inv1 = np.linalg.inv(cov1)
     diff = mean1 - mean0
     return 0.5 * (np.trace(inv1 @ cov0) + diff @ inv1 @ diff - len(mean0)
@@ -56,42 +78,46 @@ class LinearGaussian:
     """
 
     def __init__(self, W, b=None, sigma=1.0):
-        W = np.asarray(W, dtype=float)
-        if W.ndim != 2:
-            raise ValueError(f"Invalid value for argument 'W': expected a 2-D (n, m) matrix, "
-                             f"received shape {W.shape}")
-        b = np.zeros(W.shape[0]) if b is None else np.asarray(b, dtype=float)
-        if b.shape != (W.shape[0],):
-            raise ValueError(f"Invalid value for argument 'b': expected shape ({W.shape[0]},), "
-                             f"received shape {b.shape}")
-        if not (np.isscalar(sigma) and np.isfinite(sigma) and sigma > 0):
-            raise ValueError(f"Invalid value for argument 'sigma': expected a number > 0, "
-                             f"received sigma={sigma!r}")
-        self.W, self.b, self.sigma = W, b, float(sigma)
+        W = check_array("W", W, ndim=2, dtype="float64")
+        b = np.zeros(W.shape[0]) if b is None else check_array("b", b, shape=(W.shape[0],),
+                                                                dtype="float64")
+        self.W, self.b = W, b
+        self.sigma = check_float("sigma", sigma, low=0, low_inclusive=False)
         self.n, self.m = W.shape
 
     def _check_x(self, x):
-        x = np.asarray(x, dtype=float)
-        if x.shape != (self.n,):
-            raise ValueError(f"Invalid value for argument 'x': expected one observation of shape "
-                             f"({self.n},), received shape {x.shape}")
-        return x
+        return check_array("x", x, shape=(self.n,), dtype="float64")
+
+    def _check_z(self, z):
+        z = check_array("z", z, dtype="float64")
+        if z.ndim == 0 or z.shape[-1] != self.m:
+            raise invalid("z", f"codes whose last axis has m={self.m} entries",
+                          described(f"shape {z.shape}"))
+        return z
+
+    def _check_q(self, q_mean, q_cov):
+        q_mean, q_cov = _gaussian(q_mean, q_cov, "q_mean", "q_cov")
+        if len(q_mean) != self.m:
+            raise invalid("q_mean", f"a code of shape ({self.m},)",
+                          described(f"shape {q_mean.shape}"))
+        return q_mean, q_cov
 
     # -- the generative model ----------------------------------------------------------------
     def sample(self, num, seed=0):
         """Ancestral sampling: z from the prior, then x from p(x|z). Returns (z, x)."""
-        rng = np.random.default_rng(seed)
+        num = check_int("num", num, low=1)
+        rng = np.random.default_rng(check_int("seed", seed, low=0))
         z = rng.standard_normal((num, self.m))
         return z, z @ self.W.T + self.b + self.sigma * rng.standard_normal((num, self.n))
 
     def log_prior(self, z):
         """log p(z) for z of shape (..., m)."""
-        z = np.asarray(z, float)
+        z = self._check_z(z)
         return -0.5 * np.sum(LOG_2PI + z ** 2, axis=-1)
 
     def log_likelihood(self, x, z):
         """log p(x|z) for z of shape (..., m)."""
-        x, z = self._check_x(x), np.asarray(z, float)
+        x, z = self._check_x(x), self._check_z(z)
         resid = x - (z @ self.W.T + self.b)
         return -0.5 * np.sum(LOG_2PI + 2 * np.log(self.sigma) + (resid / self.sigma) ** 2, axis=-1)
 
@@ -116,22 +142,29 @@ class LinearGaussian:
 
     def log_posterior(self, z, x):
         """log p(z|x) for z of shape (..., m)."""
-        return log_normal(z, *self.posterior(x))
+        return log_normal(self._check_z(z), *self.posterior(x))
 
     # -- the ELBO and its pieces, in closed form -------------------------------------------
     def expected_log_likelihood(self, x, q_mean, q_cov):
-        """E_{z~q}[log p(x|z)] = -n/2 log(2 pi sigma^2) - (|x - W mu - b|^2 + tr(W S W^T)) / 2 sigma^2."""
+        """E_{z~q}[log p(x|z)], in closed form.
+
+        = -n/2 log(2 pi sigma^2) - (|x - W mu - b|^2 + tr(W S W^T)) / (2 sigma^2).
+        """
         x = self._check_x(x)
+        q_mean, q_cov = self._check_q(q_mean, q_cov)
         resid = x - self.W @ q_mean - self.b
+        spread = np.trace(self.W @ q_cov @ self.W.T)
         return float(-0.5 * self.n * (LOG_2PI + 2 * np.log(self.sigma))
-                     - (resid @ resid + np.trace(self.W @ q_cov @ self.W.T)) / (2 * self.sigma ** 2))
+                     - (resid @ resid + spread) / (2 * self.sigma ** 2))
 
     def kl_to_prior(self, q_mean, q_cov):
         """KL(q(z|x) || p(z)), the regularisation term."""
+        q_mean, q_cov = self._check_q(q_mean, q_cov)
         return float(gaussian_kl(q_mean, q_cov, np.zeros(self.m), np.eye(self.m)))
 
     def kl_to_posterior(self, x, q_mean, q_cov):
         """KL(q(z|x) || p(z|x)), the gap between log p(x) and the ELBO."""
+        q_mean, q_cov = self._check_q(q_mean, q_cov)
         return float(gaussian_kl(q_mean, q_cov, *self.posterior(x)))
 
     def elbo(self, x, q_mean, q_cov):
@@ -141,12 +174,17 @@ class LinearGaussian:
     # -- Monte-Carlo estimates -------------------------------------------------------------
     def naive_log_evidence(self, x, num_samples, seed=0):
         """log p(x) ~ log (1/S) sum_s p(x|z_s), z_s ~ p(z): sampling codes from the prior."""
-        z = np.random.default_rng(seed).standard_normal((num_samples, self.m))
+        num_samples = check_int("num_samples", num_samples, low=1)
+        z = np.random.default_rng(check_int("seed", seed, low=0)).standard_normal(
+            (num_samples, self.m))
         return float(logsumexp(self.log_likelihood(x, z)) - np.log(num_samples))
 
     def importance_log_evidence(self, x, q_mean, q_cov, num_samples, seed=0):
         """log p(x) ~ log (1/S) sum_s p(x, z_s) / q(z_s), z_s ~ q: sampling codes from q instead."""
-        z = np.random.default_rng(seed).multivariate_normal(q_mean, q_cov, size=num_samples)
+        q_mean, q_cov = self._check_q(q_mean, q_cov)
+        num_samples = check_int("num_samples", num_samples, low=1)
+        rng = np.random.default_rng(check_int("seed", seed, low=0))
+        z = rng.multivariate_normal(q_mean, q_cov, size=num_samples)
         log_w = self.log_joint(x, z) - log_normal(z, q_mean, q_cov)
         return float(logsumexp(log_w) - np.log(num_samples))
 
@@ -157,7 +195,10 @@ class LinearGaussian:
             (joint form: mean of log p(x, z) - log q(z),
              split form: mean of log p(x|z), minus the Monte-Carlo KL(q || p(z)))
         """
-        z = np.random.default_rng(seed).multivariate_normal(q_mean, q_cov, size=num_samples)
+        q_mean, q_cov = self._check_q(q_mean, q_cov)
+        num_samples = check_int("num_samples", num_samples, low=1)
+        z = np.random.default_rng(check_int("seed", seed, low=0)).multivariate_normal(
+            q_mean, q_cov, size=num_samples)
         log_q = log_normal(z, q_mean, q_cov)
         joint = np.mean(self.log_joint(x, z) - log_q)
         split = np.mean(self.log_likelihood(x, z)) - np.mean(log_q - self.log_prior(z))

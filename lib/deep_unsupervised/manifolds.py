@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-
-def _check(name, value, low=0.0, strict=True):
-    ok = value > low if strict else value >= low
-    if not np.isfinite(value) or not ok:
-        raise ValueError(f"Invalid value for argument '{name}': expected a number "
-                         f"{'>' if strict else '>='} {low}, received {name}={value!r}")
+from .validation import check_array, check_float, check_int
 
 
 def spiral_curve(t, turns: float = 1.5) -> np.ndarray:
-    """Noise-free points of the spiral r = t, angle = 2π·turns·t, for t in [0.25, 1] (shape (N, 2))."""
-    t = np.asarray(t, dtype=np.float64)
+    """Noise-free points of the spiral r = t, angle = 2π·turns·t (shape t.shape + (2,)).
+
+    The book samples t in [0.25, 1]; any real t is accepted.
+    """
+    t = check_array("t", t, dtype="float64")
+    turns = check_float("turns", turns, low=0)
     angle = 2 * np.pi * turns * t
     return np.stack([t * np.cos(angle), t * np.sin(angle)], axis=-1)
 
@@ -38,11 +37,10 @@ def spiral(n: int = 2000, turns: float = 1.5, noise: float = 0.01, seed: int = 0
     Returns:
         (x, t): points of shape (n, 2), float32, and their position t in [0.25, 1] along the arc.
     """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"Invalid value for argument 'n': expected a positive integer, received n={n!r}")
-    _check("turns", turns, strict=False)
-    _check("noise", noise, strict=False)
-    rng = np.random.default_rng(seed)
+    n = check_int("n", n, low=1)
+    turns = check_float("turns", turns, low=0)
+    noise = check_float("noise", noise, low=0)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
     t = rng.uniform(0.25, 1.0, n)
     x = spiral_curve(t, turns) + noise * rng.standard_normal((n, 2))
     return x.astype(np.float32), t
@@ -54,9 +52,8 @@ def distance_to_spiral(x, turns: float = 1.5, resolution: int = 20_000) -> np.nd
     The arc is sampled at ``resolution`` points; the error of this approximation is at most half
     the spacing between samples (about 5e-4 for the defaults).
     """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"x must have shape (N, 2); got {x.shape}")
+    x = check_array("x", x, shape=(None, 2), dtype="float64")
+    resolution = check_int("resolution", resolution, low=2)
     curve = spiral_curve(np.linspace(0.25, 1.0, resolution), turns)
     best = np.full(len(x), np.inf)
     for start in range(0, len(x), 512):  # chunks keep the (chunk, resolution) matrix small
@@ -73,10 +70,9 @@ def swiss_roll(n: int = 2000, noise: float = 0.05, seed: int = 0):
         (x, u): points of shape (n, 3), float32, within [-1, 1]³ up to the noise, and the intrinsic
         coordinates (n, 2): the angle along the roll (in [1.5π, 4.5π]) and the height.
     """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"Invalid value for argument 'n': expected a positive integer, received n={n!r}")
-    _check("noise", noise, strict=False)
-    rng = np.random.default_rng(seed)
+    n = check_int("n", n, low=1)
+    noise = check_float("noise", noise, low=0)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
     angle = 1.5 * np.pi * (1 + 2 * rng.uniform(size=n))
     height = rng.uniform(-1, 1, n)
     radius = angle / (4.5 * np.pi)  # the outer edge of the roll has radius 1

@@ -1,4 +1,4 @@
-"""Principal component analysis as the lecture's linear encoder/decoder: enc(x) = W x, dec(z) = Wᵀ z.
+"""PCA as the lecture's linear encoder and decoder: enc(x) = W x, dec(z) = Wᵀ z.
 
 The rows of W are the m leading eigenvectors of the data covariance. The data are centred first,
 so strictly enc(x) = W (x − mean) and dec(z) = Wᵀ z + mean.
@@ -7,6 +7,8 @@ so strictly enc(x) = W (x − mean) and dec(z) = Wᵀ z + mean.
 from __future__ import annotations
 
 import numpy as np
+
+from .validation import check_array, check_choice, check_int, described, invalid
 
 
 class PCA:
@@ -20,17 +22,17 @@ class PCA:
     """
 
     def __init__(self, m: int, method: str = "eig"):
-        if not isinstance(m, (int, np.integer)) or m < 1:
-            raise ValueError(f"Invalid value for argument 'm': expected a positive integer, received m={m!r}")
-        if method not in ("eig", "svd"):
-            raise ValueError(f"Invalid value for argument 'method': expected 'eig' or 'svd', received {method!r}")
-        self.m, self.method = int(m), method
+        self.m = check_int("m", m, low=1)
+        self.method = check_choice("method", method, ("eig", "svd"))
 
     def fit(self, x) -> "PCA":
-        x = _check_matrix(x, "x")
+        """Fit the axes to the rows of ``x``, shape (N, n) with N >= 2 and n >= m."""
+        x = check_array("x", x, ndim=2, dtype="float64")
         n_samples, n = x.shape
         if self.m > n:
-            raise ValueError(f"m={self.m} exceeds the data dimension n={n}")
+            raise invalid("m", f"m <= the data dimension n={n} (m exceeds it)", self.m)
+        if n_samples < 2:
+            raise invalid("x", "at least 2 rows (samples)", described(f"shape {x.shape}"))
         self.mean = x.mean(axis=0)
         xc = x - self.mean
         if self.method == "eig":
@@ -50,29 +52,25 @@ class PCA:
         self.explained_variance_ratio = self.explained_variance / self.total_variance
         return self
 
+    def _fitted(self) -> None:
+        if not hasattr(self, "W"):
+            raise RuntimeError("this PCA is not fitted yet: call fit(x) first")
+
     def encode(self, x) -> np.ndarray:
         """z = W (x − mean), shape (N, m)."""
-        x = _check_matrix(x, "x", self.W.shape[1])
+        self._fitted()
+        x = check_array("x", x, shape=(None, self.W.shape[1]), dtype="float64")
         return (x - self.mean) @ self.W.T
 
     def decode(self, z) -> np.ndarray:
         """x' = Wᵀ z + mean, shape (N, n)."""
-        z = _check_matrix(z, "z", self.m)
+        self._fitted()
+        z = check_array("z", z, shape=(None, self.m), dtype="float64")
         return z @ self.W + self.mean
 
     def reconstruct(self, x) -> np.ndarray:
+        """decode(encode(x)): the projection of each row onto the principal subspace."""
         return self.decode(self.encode(x))
-
-
-def _check_matrix(a, name: str, width: int | None = None) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    if a.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (samples, features); got shape {a.shape}")
-    if width is not None and a.shape[1] != width:
-        raise ValueError(f"{name} has {a.shape[1]} features; expected {width}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return a
 
 
 def principal_angles(a, b) -> np.ndarray:
@@ -89,9 +87,8 @@ def principal_angles(a, b) -> np.ndarray:
     Returns:
         min(k, l) angles in [0, π/2].
     """
-    a, b = _check_matrix(a, "a"), _check_matrix(b, "b")
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(f"a and b must live in the same space; got {a.shape[1]} and {b.shape[1]} columns")
+    a = check_array("a", a, ndim=2, dtype="float64")
+    b = check_array("b", b, shape=(None, a.shape[1]), dtype="float64")
     qa, qb = np.linalg.qr(a.T)[0], np.linalg.qr(b.T)[0]
     cosines = np.linalg.svd(qa.T @ qb, compute_uv=False)
     return np.arccos(np.clip(cosines, -1.0, 1.0))[: min(len(a), len(b))]

@@ -22,7 +22,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .training import STEPS_PER_EXECUTION
+from .validation import check_array, check_float, check_int, described, invalid
 
 MAX_ENUMERATED_UNITS = 20  # 2**20 states: the most the exact functions will enumerate
 
@@ -33,23 +33,17 @@ def check_visible(x, n_visible: int, name: str = "x", binary: bool = True) -> np
     Raises ValueError naming ``name`` when the shape is wrong, values are outside [0, 1] or,
     with ``binary``, not exactly 0 or 1.
     """
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim != 2 or x.shape[1] != n_visible:
-        raise ValueError(f"Invalid shape for argument '{name}': expected (N, {n_visible}), "
-                         f"received {x.shape}")
-    if not np.all(np.isfinite(x)) or x.min(initial=0) < 0 or x.max(initial=0) > 1:
-        raise ValueError(f"Invalid values in argument '{name}': expected values in [0, 1], "
-                         f"received min={x.min()}, max={x.max()}")
+    x = check_array(name, x, shape=(None, n_visible), low=0, high=1)
     if binary and not np.all((x == 0) | (x == 1)):
         bad = x[(x != 0) & (x != 1)][0]
-        raise ValueError(f"Invalid values in argument '{name}': a Bernoulli RBM needs binary (0/1) "
-                         f"data, received e.g. {bad} (binarise it, e.g. load_mnist(binarize=True))")
+        raise invalid(name, "binary (0/1) data for a Bernoulli RBM (binarise it, e.g. "
+                      "load_mnist(binarize=True))", described(f"e.g. the value {bad:g}"))
     return x
 
 
 @keras.saving.register_keras_serializable(package="deep_unsupervised")
 class RBM(keras.Model):
-    """Bernoulli-Bernoulli RBM; ``fit`` runs CD-k with the compiled optimizer.
+    """Bernoulli-Bernoulli RBM; ``fit`` runs CD-k with the compiled optimizer (``hinton_sgd()``).
 
     Args:
         n_visible: number of visible (input) units.
@@ -67,22 +61,19 @@ class RBM(keras.Model):
 
     Example:
         >>> rbm = RBM(n_visible=784, n_hidden=64)                   # doctest: +SKIP
-        >>> rbm.compile()                                             # SGD(0.1, momentum=0.5)
+        >>> rbm.compile(optimizer=hinton_sgd())                       # SGD(0.1, momentum=0.5)
         >>> rbm.fit(x_binary, epochs=5, batch_size=128, verbose=0)    # doctest: +SKIP
     """
 
     def __init__(self, n_visible: int, n_hidden: int, k: int = 1, weight_decay: float = 1e-4,
                  require_binary: bool = True, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        for arg, value in (("n_visible", n_visible), ("n_hidden", n_hidden), ("k", k)):
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"Invalid value for argument '{arg}': expected a positive integer, "
-                                 f"received {arg}={value!r}")
-        if weight_decay < 0:
-            raise ValueError(f"Invalid value for argument 'weight_decay': expected >= 0, "
-                             f"received weight_decay={weight_decay}")
-        self.n_visible, self.n_hidden, self.k = int(n_visible), int(n_hidden), int(k)
-        self.weight_decay, self.require_binary, self.seed = float(weight_decay), require_binary, seed
+        self.n_visible = check_int("n_visible", n_visible, low=1)
+        self.n_hidden = check_int("n_hidden", n_hidden, low=1)
+        self.k = check_int("k", k, low=1)
+        self.weight_decay = check_float("weight_decay", weight_decay, low=0)
+        self.require_binary = bool(require_binary)
+        self.seed = None if seed is None else check_int("seed", seed, low=0)
         init = keras.initializers.RandomNormal(stddev=0.01, seed=seed)
         self.W = self.add_weight(shape=(self.n_hidden, self.n_visible), initializer=init, name="W")
         self.a = self.add_weight(shape=(self.n_visible,), initializer="zeros", name="a")
@@ -91,6 +82,7 @@ class RBM(keras.Model):
         self.recon_tracker = keras.metrics.Mean(name="recon")
         self.free_energy_tracker = keras.metrics.Mean(name="free_energy")
         self.pll_tracker = keras.metrics.Mean(name="pll")
+        self.built = True  # the weights exist from the start (saving needs a built model)
 
     # -- the two conditionals and sampling (tensors in, tensors out) ------------------------------
     def hidden_probabilities(self, x):
@@ -118,24 +110,31 @@ class RBM(keras.Model):
         return self.hidden_probabilities(x)
 
     # -- contrastive divergence ------------------------------------------------------------------
+    def gibbs_step(self, x):
+        """One step x -> h -> x' of the Gibbs chain; returns (P(x' = 1 | h), x')."""
+        p = self.visible_probabilities(self.sample(self.hidden_probabilities(x)))
+        return p, self.sample(p)
+
     def cd_gradient(self, x, k: int | None = None):
         """CD-k estimate of the gradient of the mean log-likelihood of the rows of x.
 
-        Positive phase: the data with P(h|x). Negative phase: a k-step Gibbs chain started at the
-        data, with the hidden probabilities (not samples) of its last state (Hinton, 2010, §3).
-        Returns ``(dW, da, db, reconstruction)``, the last being P(x|h) after the first up-pass.
+        Positive phase: the data with P(h|x). Negative phase: a k-step Gibbs chain
+        started at the data, with the hidden probabilities (not samples) of its last
+        state (Hinton, 2010, §3). Returns ``(dW, da, db, reconstruction)``, the last
+        being P(x|h) after the first up-down pass.
         """
-        k = self.k if k is None else k
+        k = self.k if k is None else check_int("k", k, low=1)
         x = ops.convert_to_tensor(x, "float32")
-        ph_data = self.hidden_probabilities(x)
-        h = self.sample(ph_data)
-        reconstruction = self.visible_probabilities(h)
-        x_model = self.sample(reconstruction)
-        for _ in range(k - 1):
-            x_model = self.sample(self.visible_probabilities(self.sample(self.hidden_probabilities(x_model))))
+        ph_data = self.hidden_probabilities(x)                    # positive phase
+        reconstruction = self.visible_probabilities(self.sample(ph_data))
+        x_model = self.sample(reconstruction)                     # negative phase,
+        for _ in range(k - 1):                                    # k Gibbs steps
+            x_model = self.gibbs_step(x_model)[1]
         ph_model = self.hidden_probabilities(x_model)
         n = ops.cast(ops.shape(x)[0], "float32")
-        dW = (ops.matmul(ops.transpose(ph_data), x) - ops.matmul(ops.transpose(ph_model), x_model)) / n
+        positive = ops.matmul(ops.transpose(ph_data), x)
+        negative = ops.matmul(ops.transpose(ph_model), x_model)
+        dW = (positive - negative) / n
         da = ops.mean(x - x_model, axis=0)
         db = ops.mean(ph_data - ph_model, axis=0)
         return dW, da, db, reconstruction
@@ -163,7 +162,7 @@ class RBM(keras.Model):
 
     def test_step(self, data):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        reconstruction = self.visible_probabilities(self.sample(self.hidden_probabilities(x)))
+        reconstruction = self.gibbs_step(x)[0]
         self.recon_tracker.update_state(ops.mean(ops.square(x - reconstruction)))
         self.free_energy_tracker.update_state(ops.mean(self.free_energy(x)))
         self.pll_tracker.update_state(ops.mean(self.pseudo_log_likelihood(x)))
@@ -174,13 +173,6 @@ class RBM(keras.Model):
         return [self.recon_tracker, self.free_energy_tracker, self.pll_tracker]
 
     # -- public NumPy-level entry points (validated) ---------------------------------------------
-    def compile(self, optimizer=None, **kwargs):
-        """Compile with SGD(learning_rate=0.1, momentum=0.5) unless another optimizer is given."""
-        if optimizer is None:
-            optimizer = keras.optimizers.SGD(learning_rate=0.1, momentum=0.5)
-        kwargs.setdefault("steps_per_execution", STEPS_PER_EXECUTION)
-        super().compile(optimizer=optimizer, **kwargs)
-
     def fit(self, x=None, y=None, validation_data=None, **kwargs):
         x = check_visible(x, self.n_visible, "x", self.require_binary)
         if validation_data is not None:
@@ -209,7 +201,7 @@ class RBM(keras.Model):
     def reconstruct(self, x) -> np.ndarray:
         """One up-down pass: P(x = 1 | h) with h sampled from P(h | x)."""
         x = check_visible(x, self.n_visible, "x", binary=False)
-        return ops.convert_to_numpy(self.visible_probabilities(self.sample(self.hidden_probabilities(x))))
+        return ops.convert_to_numpy(self.gibbs_step(x)[0])
 
     def gibbs_chain(self, x0, steps: int, record_every: int = 1) -> np.ndarray:
         """Run Gibbs chains x -> h -> x from the rows of x0; returns P(x|h) every few steps.
@@ -218,10 +210,11 @@ class RBM(keras.Model):
         record_every, 2·record_every, ..., steps (probabilities show the chains less noisily).
         """
         x = ops.convert_to_tensor(check_visible(x0, self.n_visible, "x0", binary=False))
+        steps = check_int("steps", steps, low=1)
+        record_every = check_int("record_every", record_every, low=1, high=steps)
         records = []
         for step in range(1, steps + 1):
-            p = self.visible_probabilities(self.sample(self.hidden_probabilities(x)))
-            x = self.sample(p)
+            p, x = self.gibbs_step(x)
             if step % record_every == 0:
                 records.append(ops.convert_to_numpy(p))
         return np.stack(records)
@@ -236,12 +229,18 @@ class RBM(keras.Model):
         return tuple(np.asarray(ops.convert_to_numpy(v), np.float64) for v in (self.W, self.a, self.b))
 
 
+def hinton_sgd(learning_rate: float = 0.1, momentum: float = 0.5):
+    """SGD with momentum, the RBM settings of Hinton's practical guide (2010, §4 and §9)."""
+    return keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
+
+
 # -- exact quantities by enumeration (tiny RBMs only; NumPy, float64) -------------------------------
 def all_binary_states(n: int) -> np.ndarray:
     """All 2**n binary vectors of length n, as rows of a float64 array."""
+    n = check_int("n", n, low=0)
     if n > MAX_ENUMERATED_UNITS:
-        raise ValueError(f"Refusing to enumerate 2**{n} states; at most {MAX_ENUMERATED_UNITS} "
-                         f"units can be enumerated")
+        raise invalid("n", f"n <= {MAX_ENUMERATED_UNITS} units (refusing to enumerate 2**n "
+                      "states)", n)
     return np.array(list(itertools.product((0.0, 1.0), repeat=n)))
 
 

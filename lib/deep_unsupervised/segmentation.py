@@ -14,7 +14,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .training import STEPS_PER_EXECUTION
+from .validation import check_array, check_float, check_int, check_ints, check_shape, invalid
 
 
 # -- data -----------------------------------------------------------------------------------------
@@ -50,13 +50,10 @@ def make_scenes(n: int, size: int = 32, max_cells: int = 4, noise: float = 0.12,
     Returns:
         (images, masks): float32 arrays of shape (n, size, size, 1); images in [0, 1], masks in {0, 1}.
     """
-    for arg, value, low in (("n", n, 1), ("size", size, 8), ("max_cells", max_cells, 1),
-                            ("max_fibres", max_fibres, 0)):
-        if int(value) != value or value < low:
-            raise ValueError(f"Invalid value for argument '{arg}': expected an integer >= {low}, "
-                             f"received {value!r}")
-    if not 0 <= noise <= 1:
-        raise ValueError(f"Invalid value for argument 'noise': expected 0 <= noise <= 1, received {noise!r}")
+    n, size = check_int("n", n, low=1), check_int("size", size, low=8)
+    max_cells = check_int("max_cells", max_cells, low=1)
+    max_fibres = check_int("max_fibres", max_fibres, low=0)
+    noise = check_float("noise", noise, low=0, high=1)
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[:size, :size] / (size - 1) - 0.5
     images = np.empty((n, size, size), np.float32)
@@ -90,6 +87,7 @@ def _unblocks(t, h, w, c):
     return ops.reshape(t, (-1, h, w, c))
 
 
+@keras.saving.register_keras_serializable(package="deep_unsupervised")
 class MaxUnpooling2D(keras.layers.Layer):
     """Max-unpooling with the encoder's pooling indices (2×2 windows), written with ``keras.ops``.
 
@@ -118,21 +116,19 @@ def _conv_bn_relu(h, filters, name):
     return keras.layers.Activation("relu", name=f"{name}_relu")(h)
 
 
-def segnet(input_shape=(32, 32, 1), filters=(16, 32), learning_rate: float = 3e-3,
-           name: str = "segnet") -> keras.Model:
-    """A small SegNet: (conv-BN-ReLU, 2×2 max-pool) per encoder stage, mirrored by
-    (max-unpool with that stage's pooling indices, conv-BN-ReLU) per decoder stage, then a sigmoid
-    1×1 convolution giving the probability that each pixel belongs to the foreground. Compiled with
-    binary cross-entropy.
+def segnet(input_shape=(32, 32, 1), filters=(16, 32), name: str = "segnet") -> keras.Model:
+    """A small SegNet (Badrinarayanan et al., 2017), uncompiled.
+
+    Per encoder stage: conv-BN-ReLU, then 2×2 max-pooling. Per decoder stage, mirrored:
+    max-unpooling with that stage's pooling indices, then conv-BN-ReLU. A sigmoid 1×1
+    convolution gives the probability that each pixel belongs to the foreground; train it with
+    binary cross-entropy against the masks.
     """
-    shape = tuple(input_shape)
-    if len(shape) != 3 or len(filters) == 0:
-        raise ValueError(f"Invalid value for argument 'input_shape' or 'filters': expected "
-                         f"(H, W, C) and at least one stage, received {input_shape!r}, {filters!r}")
+    shape = check_shape("input_shape", input_shape, ndim=3)
+    filters = check_ints("filters", filters, low=1, min_len=1)
     if shape[0] % 2 ** len(filters) or shape[1] % 2 ** len(filters):
-        raise ValueError(f"Invalid value for argument 'input_shape': height and width must be "
-                         f"multiples of {2 ** len(filters)} for {len(filters)} poolings, "
-                         f"received {input_shape!r}")
+        raise invalid("input_shape", f"height and width multiples of {2 ** len(filters)} for "
+                      f"{len(filters)} poolings", shape)
     x = keras.Input(shape=shape, name="image")
     h, skips = x, []
     for i, f in enumerate(filters):
@@ -144,10 +140,7 @@ def segnet(input_shape=(32, 32, 1), filters=(16, 32), learning_rate: float = 3e-
         # the convolution densifies the sparse unpooled map and sets the channels of the next stage
         h = _conv_bn_relu(h, filters[max(i - 1, 0)], f"dec_{i + 1}")
     y = keras.layers.Conv2D(1, 1, activation="sigmoid", name="mask")(h)
-    model = keras.Model(x, y, name=name)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy",
-                  steps_per_execution=STEPS_PER_EXECUTION)
-    return model
+    return keras.Model(x, y, name=name)
 
 
 # -- metric ---------------------------------------------------------------------------------------
@@ -160,10 +153,9 @@ def iou(masks_true, masks_pred, threshold: float = 0.5, per_image: bool = False)
         per_image: return one IoU per image (an image where both masks are empty scores 1)
             instead of the IoU of all pixels pooled.
     """
-    t = np.asarray(masks_true) > 0.5
-    p = np.asarray(masks_pred) > threshold
-    if t.shape != p.shape:
-        raise ValueError(f"masks_true and masks_pred must have the same shape, got {t.shape} and {p.shape}")
+    t = check_array("masks_true", masks_true, dtype=None) > 0.5
+    p = check_array("masks_pred", masks_pred, shape=t.shape, dtype=None) > check_float(
+        "threshold", threshold)
     if not per_image:
         union = np.sum(t | p)
         return float(np.sum(t & p) / union) if union else 1.0

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .validation import check_choice, check_int, described, invalid
+
 FACTOR_NAMES = ("shape", "x", "y", "scale", "rotation")
 SHAPE_NAMES = ("ellipse", "square", "triangle")
 FULL_RESOLUTION = 64
@@ -71,9 +73,9 @@ class Shapes:
 
 def factor_grid(n_positions: int = 16, n_scales: int = 6, n_rotations: int = 60) -> dict:
     """Physical values of every factor: shape ids, centre pixels, radii (pixels), angles (radians)."""
-    _check_int("n_positions", n_positions, 1, 16)
-    _check_int("n_scales", n_scales, 1, None)
-    _check_int("n_rotations", n_rotations, 1, None)
+    check_int("n_positions", n_positions, low=1, high=16)
+    check_int("n_scales", n_scales, low=1)
+    check_int("n_rotations", n_rotations, low=1)
     # positions are spread over the full 16-step range so that a coarser grid covers the same area
     steps = np.round(np.linspace(0, 15, n_positions)).astype(int) if n_positions > 1 else np.array([7])
     return {
@@ -97,7 +99,7 @@ def render_templates(radii, angles) -> np.ndarray:
     """
     radii, angles = np.asarray(radii, float), np.asarray(angles, float)
     if radii.ndim != 1 or np.any(radii <= 0) or np.any(radii > _HALF + 0.5):
-        raise ValueError(f"radii must be a 1-D array of values in (0, {_HALF + 0.5}], got {radii}")
+        raise invalid("radii", f"a 1-D array of values in (0, {_HALF + 0.5}]", radii)
     c = np.arange(-_HALF, _HALF + 1).astype(float)    # pixel centres relative to the shape's centre
     px, py = c[None, :], c[:, None]                       # pixel centres, y grows downwards
     cos, sin = np.cos(angles)[:, None, None], np.sin(angles)[:, None, None]
@@ -124,13 +126,14 @@ def render(factor_indices, *, resolution: int = 64, n_positions: int = 16, n_sca
     """
     idx = np.asarray(factor_indices)
     if idx.ndim != 2 or idx.shape[1] != 5:
-        raise ValueError(f"factor_indices must have shape (N, 5), got {idx.shape}")
+        raise invalid("factor_indices", "an array of shape (N, 5)",
+                      described(f"shape {idx.shape}"))
     _check_resolution(resolution)
     grid = factor_grid(n_positions, n_scales, n_rotations)
     sizes = [len(grid[n]) for n in FACTOR_NAMES]
     if np.any(idx < 0) or np.any(idx >= np.array(sizes)):
-        raise ValueError(f"factor indices out of range; sizes per factor are "
-                         f"{dict(zip(FACTOR_NAMES, sizes))}")
+        raise invalid("factor_indices", f"indices in range; sizes per factor are "
+                      f"{dict(zip(FACTOR_NAMES, sizes))}", described("indices out of range"))
     templates = render_templates(grid["scale"], grid["rotation"])
     t = templates[idx[:, 0], idx[:, 3], idx[:, 4]]        # (N, 19, 19)
     # top-left corner of the template in the 64x64 image
@@ -189,7 +192,7 @@ def make_shapes(resolution: int = 64, n_samples: int | None = None, *, n_positio
         ((1000, 32, 32), (1000, 5))
     """
     _check_resolution(resolution)
-    _check_int("chunk", chunk, 1, None)
+    check_int("chunk", chunk, low=1)
     idx = all_factor_indices(n_positions, n_scales, n_rotations)
     kw = dict(resolution=resolution, n_positions=n_positions, n_scales=n_scales,
               n_rotations=n_rotations)
@@ -199,7 +202,7 @@ def make_shapes(resolution: int = 64, n_samples: int | None = None, *, n_positio
     keep = unique_rows(packed)
     unique_factors = idx[keep]
     if n_samples is not None:
-        _check_int("n_samples", n_samples, 1, len(keep))
+        check_int("n_samples", n_samples, low=1, high=len(keep))
         keep = np.random.default_rng(seed).choice(keep, size=n_samples, replace=False)  # random order
     images = np.unpackbits(packed[keep], axis=1, count=resolution ** 2)
     return Shapes(images=images.reshape(-1, resolution, resolution), factors=idx[keep],
@@ -212,20 +215,11 @@ def unique_rows(a) -> np.ndarray:
     """Sorted indices of the first occurrence of each distinct row of a 2-D array."""
     a = np.ascontiguousarray(a)
     if a.ndim != 2:
-        raise ValueError(f"expected a 2-D array, got shape {a.shape}")
+        raise invalid("a", "a 2-D array", described(f"shape {a.shape}"))
     rows = a.view(np.dtype((np.void, a.dtype.itemsize * a.shape[1]))).ravel()
     _, first = np.unique(rows, return_index=True)
     return np.sort(first)
 
 
-def _check_int(name, value, low, high) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (
-            high is not None and value > high):
-        bounds = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name} must be an integer {bounds}, got {name}={value!r}")
-    return int(value)
-
-
 def _check_resolution(resolution) -> None:
-    if resolution not in (16, 32, 64):
-        raise ValueError(f"resolution must be 64, 32 or 16, got resolution={resolution!r}")
+    check_choice("resolution", check_int("resolution", resolution), (64, 32, 16))

@@ -1,0 +1,119 @@
+"""β-VAEs on the toy shapes (chapters/beta_vae.ipynb): the recipe, its seeds, β and training steps.
+
+Settings, training and evaluation come from the recipes ``beta-vae-shapes`` and
+``beta-vae-shapes-beta0`` of ``deep_unsupervised.recipes.beta_vae`` (the chapter runs the same).
+The sweeps vary only the seed, β or the training length of the recipe's settings:
+
+* ``beta-vae-shapes-seeds``: the recipe over seeds 0, 1, 2 (mean ± sd of MIG and DCI);
+* ``beta-vae-beta-sweep``: β in 0, 1, 4, 8, 12, 16, each over seeds 0, 1, 2;
+* ``beta-vae-mig-vs-steps``: held-out MIG and KL of the recipe after every epoch (one seed;
+  the measuring time counts as training time).
+
+Quick run: ``python benchmarks/run.py --model beta-vae-beta-sweep --epochs 1 --limit 500``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from .common import REGISTRY, Outcome, entry, recipe_entry
+
+SEEDS = (0, 1, 2)
+BETAS = (0.0, 1.0, 4.0, 8.0, 12.0, 16.0)
+RECIPE = "beta-vae-shapes"
+
+recipe_entry(RECIPE, primary="mig", direction="higher")
+recipe_entry("beta-vae-shapes-beta0", primary="mig", direction="higher")
+recipe_entry("beta-vae-mnist-codes", primary="accuracy_b4", direction="higher")
+
+
+def _settings(s, ctx, **changes):
+    """The recipe's settings at the run's scale, with ``epochs`` from ``s`` and ``changes``."""
+    from deep_unsupervised import recipes
+
+    chosen = recipes.get(RECIPE).settings(ctx.scale)
+    return dataclasses.replace(chosen, epochs=s.epochs, **changes)
+
+
+def _run(settings, data, ctx, label, callbacks=()):
+    from deep_unsupervised.recipes import beta_vae as R
+
+    with ctx.training():
+        model = R.train_beta_vae(settings, data, label=label, callbacks=callbacks)
+    return model, R.evaluate_beta_vae(settings, model, data)
+
+
+def _summary(prefix: str, runs: list[dict]) -> dict:
+    """Mean and sd over seeds of every metric, plus the per-seed MIG."""
+    out = {}
+    for key in runs[0]:
+        values = np.array([r[key] for r in runs], dtype=float)
+        out[f"{prefix}{key}_mean"] = float(values.mean())
+        out[f"{prefix}{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    out.update({f"{prefix}mig_seed{i}": float(r["mig"]) for i, r in enumerate(runs)})
+    return out
+
+
+def _settings_dict():
+    from deep_unsupervised import recipes
+
+    return {**dataclasses.asdict(recipes.get(RECIPE).settings("ci")), "seeds": SEEDS}
+
+
+@entry("beta-vae-shapes-seeds", chapter="beta_vae", settings=_settings_dict(),
+       primary="mig_mean", direction="higher",
+       description="the β-VAE recipe over 3 seeds: held-out MIG and DCI, mean ± sd")
+def seeds(s, ctx):
+    from deep_unsupervised.recipes import beta_vae as R
+
+    data, runs, model = None, [], None
+    for seed in SEEDS:
+        settings = _settings(s, ctx, seed=seed)
+        data = data or R.load_shapes(settings, limit=ctx.limit)
+        model, quality = _run(settings, data, ctx, f"seed {seed}")
+        runs.append(quality)
+    return Outcome(params=model.count_params(), quality=_summary("", runs),
+                   n_train=len(data.x_train), n_test=len(data.x_test))
+
+
+@entry("beta-vae-beta-sweep", chapter="beta_vae", settings={**_settings_dict(), "betas": BETAS},
+       primary="b12_mig_mean", direction="higher",
+       description="β sweep of the recipe, 3 seeds each: MIG, DCI, reconstruction vs β")
+def beta_sweep(s, ctx):
+    from deep_unsupervised.recipes import beta_vae as R
+
+    data, quality, model = None, {}, None
+    for beta in BETAS:
+        runs = []
+        for seed in SEEDS:
+            settings = _settings(s, ctx, beta=beta, seed=seed)
+            data = data or R.load_shapes(settings, limit=ctx.limit)
+            model, q = _run(settings, data, ctx, f"β = {beta:g}, seed {seed}")
+            runs.append(q)
+        quality.update(_summary(f"b{beta:g}_", runs))
+    return Outcome(params=model.count_params(), quality=quality,
+                   n_train=len(data.x_train), n_test=len(data.x_test))
+
+
+@entry("beta-vae-mig-vs-steps", chapter="beta_vae", settings=_settings_dict(),
+       primary="mig", direction="higher",
+       description="the β-VAE recipe: held-out MIG and KL after every epoch")
+def mig_vs_steps(s, ctx):
+    from deep_unsupervised import beta_vae as B
+    from deep_unsupervised.recipes import beta_vae as R
+
+    settings = _settings(s, ctx)
+    data = R.load_shapes(settings, limit=ctx.limit)
+    scores = B.CodeScores(data.x_test, data.v_test)
+    model, quality = _run(settings, data, ctx, "MIG vs steps", callbacks=[scores])
+    for step, mig, kl in zip(scores.steps, scores.mig, scores.kl):
+        quality.update({f"mig_step{step}": mig, f"kl_step{step}": kl})
+    return Outcome(params=model.count_params(), quality=quality,
+                   n_train=len(data.x_train), n_test=len(data.x_test))
+
+
+for _name in ("beta-vae-shapes-seeds", "beta-vae-beta-sweep", "beta-vae-mig-vs-steps"):
+    # each sweep runs the recipe, varying only seed, β or length: its settings are the recipe's
+    REGISTRY[_name] = dataclasses.replace(REGISTRY[_name], recipe=RECIPE)

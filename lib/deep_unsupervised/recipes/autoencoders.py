@@ -1,0 +1,291 @@
+"""Recipes of chapters/autoencoders.ipynb: PCA and the lecture's linear, deep, deep(er) and
+convolutional autoencoders on MNIST, and the published recipes of Chollet's Keras blog post
+("Building Autoencoders in Keras", 2016) that the chapter compares with.
+
+Each autoencoder is trained by ``autoencoders.train`` (``training.fit`` with Adam and a cosine
+decay) on the training digits; the first ``n_val`` test digits are monitored per epoch for the
+curves only; ``evaluate`` gives the per-pixel cross-entropy and MSE on all test digits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+
+from . import Recipe, register
+
+_SOURCE_LECTURE = ("the lecture's Keras code (\"Autoencoder in Keras\" slides); 'full' trains "
+                   "on every training digit the loader finds (60,000 officially) for 50 epochs")
+
+
+@dataclasses.dataclass(frozen=True)
+class PCASettings:
+    """PCA with ``m`` axes fitted to the training digits (no epochs, no batches)."""
+
+    m: int = 32
+    n_train: int | None = None
+    epochs: None = None
+    batch_size: None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class LinearAESettings:
+    """784 → code_dim → 784 without activations (the lecture's first autoencoder)."""
+
+    code_dim: int = 32
+    loss: str = "mse"
+    learning_rate: float = 3e-3
+    epochs: int = 12
+    batch_size: int = 256
+    n_val: int = 2000
+    seed: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class DeepAESettings:
+    """784 → hidden → code_dim → reversed(hidden) → 784, ReLU, sigmoid output."""
+
+    hidden: tuple = (128,)
+    code_dim: int = 32
+    loss: str = "binary_crossentropy"
+    learning_rate: float = 2e-3
+    epochs: int = 20
+    batch_size: int = 64
+    n_val: int = 2000
+    seed: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class ConvAESettings:
+    """The lecture's convolutional autoencoder (filters per stage, He-normal kernels)."""
+
+    filters: tuple = (16, 8, 8)
+    kernel_initializer: str = "he_normal"
+    loss: str = "binary_crossentropy"
+    learning_rate: float = 2e-3
+    epochs: int = 24
+    batch_size: int = 64
+    n_val: int = 2000
+    seed: int = 0
+
+
+def _images(s) -> bool:
+    return isinstance(s, ConvAESettings) or getattr(s, "images", False)
+
+
+def load_mnist(s, limit: int | None = None):
+    """MNIST as the chapter loads it: vectors of 784 (dense models) or 28×28×1 images (conv).
+
+    Returns:
+        A namespace with ``x_train``, ``x_test``, ``y_train``, ``y_test`` and ``x_val`` (the first
+        ``n_val`` test digits, monitored per epoch only). ``limit`` caps every array.
+    """
+    from .. import data
+
+    mnist = data.load_mnist(flatten=not _images(s))
+    cap = (lambda a: a) if limit is None else (lambda a: a[:limit])
+    n_train = getattr(s, "n_train", None)
+    x_train = mnist.x_train if n_train is None else mnist.x_train[:n_train]
+    out = types.SimpleNamespace(x_train=cap(x_train), y_train=cap(mnist.y_train[:len(x_train)]),
+                                x_test=cap(mnist.x_test), y_test=cap(mnist.y_test))
+    out.x_val = out.x_test[:getattr(s, "n_val", 0) or len(out.x_test)]
+    return out
+
+
+def flattened(data):
+    """The same data with every image array viewed as vectors of pixels (no copy)."""
+    out = types.SimpleNamespace(**vars(data))
+    for key in ("x_train", "x_test", "x_val"):
+        x = getattr(data, key)
+        setattr(out, key, x.reshape(len(x), -1))
+    return out
+
+
+def train_pca(s, data, *, callbacks=(), label=None):
+    """PCA(m) fitted to the training digits (the linear baseline of the chapter)."""
+    from ..pca import PCA
+
+    return PCA(s.m).fit(data.x_train)
+
+
+def build_autoencoder(s):
+    """The uncompiled autoencoder that settings ``s`` describe."""
+    from .. import autoencoders
+
+    if isinstance(s, LinearAESettings):
+        return autoencoders.linear_autoencoder(input_dim=784, code_dim=s.code_dim)
+    if isinstance(s, DeepAESettings):
+        return autoencoders.deep_autoencoder(input_dim=784, hidden=s.hidden, code_dim=s.code_dim)
+    return autoencoders.conv_autoencoder(filters=s.filters,
+                                         kernel_initializer=s.kernel_initializer)
+
+
+def train_autoencoder(s, data, *, callbacks=(), label=None):
+    """Build the autoencoder of ``s`` (seeded) and fit it with Adam and a cosine decay.
+
+    Returns:
+        The trained model; its ``history`` attribute holds the Keras ``History``.
+    """
+    import keras
+
+    from .. import training
+
+    keras.utils.set_random_seed(s.seed)
+    model = build_autoencoder(s)
+    training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+                 learning_rate=s.learning_rate, schedule="cosine", loss=s.loss,
+                 validation_data=(data.x_val, data.x_val), callbacks=callbacks,
+                 label=label or model.name.replace("_", " "))
+    return model
+
+
+def evaluate_reconstruction(s, model, data) -> dict:
+    """Test cross-entropy and MSE per pixel (PCA's and linear outputs clipped for the former)."""
+    from .. import autoencoders
+
+    x = data.x_test.reshape(len(data.x_test), -1)
+    if hasattr(model, "reconstruct"):  # PCA
+        x_rec = model.reconstruct(x)
+    else:
+        x_rec = model.predict(data.x_test, batch_size=1000, verbose=0).reshape(x.shape)
+    return autoencoders.reconstruction_errors(x, x_rec)
+
+
+def _autoencoder_recipe(name, description, ci, full, source=_SOURCE_LECTURE):
+    return register(Recipe(name=name, chapter="autoencoders", description=description,
+                           presets={"ci": ci, "full": full}, train=train_autoencoder,
+                           load=load_mnist, evaluate=evaluate_reconstruction, source=source))
+
+
+PCA_32 = register(Recipe(
+    name="pca-32", chapter="autoencoders",
+    description="PCA with 32 axes; test cross-entropy and MSE per pixel",
+    presets={"ci": PCASettings(), "full": PCASettings()}, train=train_pca, load=load_mnist,
+    evaluate=evaluate_reconstruction, source="Pearson (1901); the lecture's PCA slides"))
+
+LINEAR_AE = _autoencoder_recipe(
+    "linear-ae", "linear autoencoder 784-32-784 (squared error); test cross-entropy, MSE",
+    LinearAESettings(), LinearAESettings(epochs=50))
+
+DEEP_AE = _autoencoder_recipe(
+    "deep-ae", "deep autoencoder 784-128-32-128-784; test cross-entropy, MSE per pixel",
+    DeepAESettings(), DeepAESettings(epochs=50))
+
+DEEPER_AE = _autoencoder_recipe(
+    "deeper-ae", "deeper autoencoder 784-128-64-32-64-128-784; test cross-entropy, MSE",
+    DeepAESettings(hidden=(128, 64)), DeepAESettings(hidden=(128, 64), epochs=50),
+    source="the lecture's \"Deep(er) autoencoder\" slide; the layer widths of Chollet's deep "
+           "autoencoder (2016), trained with the book's schedule")
+
+CONV_AE = _autoencoder_recipe(
+    "conv-ae", "convolutional autoencoder 16-8-8 (3,801 parameters); test cross-entropy, MSE",
+    ConvAESettings(), ConvAESettings(epochs=50))
+
+
+# -- label budgets: linear probes on frozen representations ---------------------------------------
+@dataclasses.dataclass(frozen=True)
+class LabelBudgetSettings:
+    """Logistic regression on ``per_class`` labelled digits per class, one draw per seed.
+
+    ``representations`` are recipe names (their trained model's code is the feature) or
+    ``"pixels"``. ``epochs`` overrides every representation's own epochs (``None``: their own).
+    """
+
+    per_class: tuple = (1, 10, 100)
+    seeds: tuple = (0, 1, 2)
+    representations: tuple = ("pixels", "pca-32", "deep-ae", "conv-ae")
+    max_iter: int = 500
+    epochs: int | None = None
+    batch_size: None = None
+
+
+def load_label_budget(s, limit: int | None = None):
+    """The digits as images with their labels; ``limit`` also caps every representation's data."""
+    data = load_mnist(ConvAESettings(), limit=limit)
+    data.limit = limit
+    return data
+
+
+def features_of(name: str, model, x):
+    """The frozen representation ``name`` (a recipe name or "pixels") of images ``x``."""
+    import keras
+    import numpy as np
+
+    flat = x.reshape(len(x), -1)
+    if name == "pixels":
+        return flat
+    if name == "pca-32":
+        return model.encode(flat)
+    if name in ("linear-ae", "deep-ae", "deeper-ae"):
+        return model.encoder.predict(flat, batch_size=1000, verbose=0)
+    if name == "conv-ae":
+        return model.encoder.predict(x, batch_size=256, verbose=0).reshape(len(x), -1)
+    if name in ("denoising-ae", "plain-conv-ae"):
+        from ..denoising import encoder_of
+
+        return encoder_of(model).predict(x, batch_size=256, verbose=0).reshape(len(x), -1)
+    if name.startswith("vae-"):  # the posterior mean of binarised digits
+        z_mean = model.encoder.predict((x > 0.5).astype("float32"), batch_size=1000, verbose=0)
+        return np.asarray(z_mean[0] if isinstance(z_mean, (list, tuple)) else z_mean)
+    if name in ("dcgan", "wgan-gp"):  # the discriminator's flattened convolutional features
+        d = model.discriminator
+        probe = keras.Model(d.inputs, d.get_layer("features").output)
+        return probe.predict(x, batch_size=256, verbose=0)
+    raise ValueError(f"Invalid value for argument 'name': expected 'pixels' or a recipe with a "
+                     f"known representation, received name={name!r}")
+
+
+def train_label_budget(s, data, *, callbacks=(), label=None):
+    """Train every representation's recipe (at its own settings) and compute the features."""
+    from .. import recipes
+
+    out = {"train": {}, "test": {}}
+    for name in s.representations:
+        model = None
+        if name != "pixels":
+            recipe = recipes.get(name)
+            settings = recipe.settings()
+            if s.epochs is not None and getattr(settings, "epochs", None):
+                settings = dataclasses.replace(settings, epochs=s.epochs)
+            model = recipe.train(settings, recipe.load(settings, limit=data.limit))
+        out["train"][name] = features_of(name, model, data.x_train)
+        out["test"][name] = features_of(name, model, data.x_test)
+    return out
+
+
+def evaluate_label_budget(s, features, data) -> dict:
+    """Mean and spread of the test accuracy per representation and budget (``rep@n``)."""
+    import numpy as np
+
+    from .. import probing
+
+    fewest = int(np.bincount(data.y_train).min())
+    budgets = tuple(sorted({min(n, fewest) for n in s.per_class}))  # under --limit
+    quality = {}
+    for name in s.representations:
+        accuracy = probing.label_budget_accuracy(
+            features["train"][name], data.y_train, features["test"][name], data.y_test,
+            per_class=budgets, seeds=s.seeds, max_iter=s.max_iter)
+        for n, (mean, sd) in probing.summarise(accuracy).items():
+            quality[f"{name}@{n}"], quality[f"{name}@{n}_sd"] = mean, sd
+    return quality
+
+
+AE_LABEL_BUDGET = register(Recipe(
+    name="ae-label-budget", chapter="autoencoders",
+    description="linear probes on pixels, PCA and autoencoder codes at 1, 10, 100 labels/class",
+    presets={"ci": LabelBudgetSettings(), "full": LabelBudgetSettings()},
+    train=train_label_budget, load=load_label_budget, evaluate=evaluate_label_budget,
+    source="the lecture's \"The code is discriminative\" slide (Turchenko et al., 2017); the "
+           "chapter reuses its trained models"))
+
+_ALL = ("pixels", "pca-32", "deep-ae", "denoising-ae", "vae-16", "dcgan")
+LABEL_BUDGET = register(Recipe(
+    name="label-budget", chapter="autoencoders",
+    description="label-budget sweep: linear probes on six representations; test accuracy",
+    presets={"ci": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100), representations=_ALL),
+             "full": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100, 300, 1000),
+                                         seeds=(0, 1, 2, 3, 4), representations=_ALL)},
+    train=train_label_budget, load=load_label_budget, evaluate=evaluate_label_budget,
+    source="semi-supervised evaluation by linear probes (e.g. Kingma et al., 2014, M1 model); "
+           "every representation is trained by its own chapter's recipe"))

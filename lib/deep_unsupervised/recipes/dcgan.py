@@ -1,0 +1,258 @@
+"""Recipes of chapters/dcgan.ipynb: DCGAN (Radford et al., 2016) and WGAN-GP (Gulrajani et al.,
+2017) on digits, the convolutional VAE they are compared with, and a CPU-sized CycleGAN (Zhu et
+al., 2017) between thin and thick strokes.
+
+Sample quality is the chapter's Fréchet distance: ``n_samples`` samples against the first test
+digits, in the features of a small digit classifier trained on the training digits that follow
+the GANs' (:class:`FrechetSettings`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+
+from . import Recipe, register
+
+
+@dataclasses.dataclass(frozen=True)
+class FrechetSettings:
+    """The feature classifier of the Fréchet distance and the sample sizes."""
+
+    classifier_start: int = 8000
+    classifier_n: int = 10_000
+    classifier_epochs: int = 2
+    classifier_batch_size: int = 128
+    classifier_seed: int = 0
+    n_samples: int = 2000
+    sample_seed: int = 1
+
+
+FRECHET = FrechetSettings()
+_CLASSIFIERS: dict = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class DCGANSettings:
+    """``gan.dcgan_generator``/``gan.dcgan_discriminator`` trained as a GAN on ``n_train`` digits.
+
+    Each player has its own Adam(β1 = ``beta_1``, β2 = ``beta_2``) with its own rate
+    (``d_lr``, ``g_lr``); ``d_steps`` discriminator steps per generator step.
+    """
+
+    n_train: int = 8000
+    latent_dim: int = 32
+    loss: str = "non_saturating"
+    d_lr: float = 2e-4
+    g_lr: float = 1e-3
+    beta_1: float = 0.5
+    beta_2: float = 0.9
+    d_steps: int = 1
+    gp_weight: float = 10.0
+    epochs: int = 5
+    batch_size: int = 128
+    seed: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class ConvVAESettings:
+    """``vae.conv_encoder``/``vae.conv_decoder`` with ``latent_dim`` latents, Adam."""
+
+    n_train: int = 8000
+    latent_dim: int = 16
+    learning_rate: float = 1e-3
+    epochs: int = 5
+    batch_size: int = 128
+    seed: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class CycleGANSettings:
+    """Domain A: ``n_domain`` digits; B: the next ``n_domain`` digits, thickened (unpaired)."""
+
+    n_domain: int = 3000
+    thicken_size: int = 3
+    shuffle_seed: int = 0
+    cycle_weight: float = 10.0
+    identity_weight: float = 0.0
+    learning_rate: float = 1e-3
+    beta_1: float = 0.5
+    epochs: int = 6
+    batch_size: int = 64
+    n_test: int = 1000
+    seed: int = 0
+
+
+def load_digits(s, limit=None):
+    """MNIST, with the first ``n_train`` training digits as ``x_train`` and the test digits."""
+    from .. import data
+
+    mnist = data.load_mnist()
+    cap = (lambda n: n) if limit is None else (lambda n: min(n, limit))
+    n_train = getattr(s, "n_train", getattr(s, "n_domain", 0))
+    return types.SimpleNamespace(mnist=mnist, x_train=mnist.x_train[:cap(n_train)],
+                                 x_test=mnist.x_test[:cap(FRECHET.n_samples)], limit=limit)
+
+
+def train_gan(s, data, *, callbacks=(), label=None):
+    """The GAN of the settings, fitted on ``data.x_train``; returns the ``gan.GAN``."""
+    import keras
+
+    from .. import gan, training
+
+    keras.utils.set_random_seed(s.seed)
+    model = gan.GAN(gan.dcgan_generator(latent_dim=s.latent_dim), gan.dcgan_discriminator(),
+                    latent_dim=s.latent_dim, loss=s.loss, d_steps=s.d_steps,
+                    gp_weight=s.gp_weight, seed=s.seed)
+    optimizers = {"d_optimizer": training.make_optimizer(s.d_lr, beta_1=s.beta_1,
+                                                         beta_2=s.beta_2),
+                  "g_optimizer": training.make_optimizer(s.g_lr, beta_1=s.beta_1,
+                                                         beta_2=s.beta_2)}
+    # back-propagating through the conv discriminator into G trips grappler's remapper
+    with gan.remapper_disabled():
+        training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+                     compile_kwargs=optimizers, label=label or s.loss, callbacks=callbacks)
+    return model
+
+
+def train_feature_classifier(data, f=FRECHET):
+    """The Fréchet distance's feature extractor and its classifier's test accuracy."""
+    import keras
+
+    from .. import metrics, training
+
+    mnist, cap = data.mnist, (lambda n: n if data.limit is None else min(n, data.limit))
+    start = cap(f.classifier_start)
+    stop = start + cap(f.classifier_n)
+    keras.utils.set_random_seed(f.classifier_seed)
+    classifier = metrics.mnist_classifier()
+    training.fit(classifier, mnist.x_train[start:stop], mnist.y_train[start:stop],
+                 epochs=f.classifier_epochs, batch_size=f.classifier_batch_size,
+                 loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                 label="feature classifier")
+    accuracy = classifier.evaluate(mnist.x_test, mnist.y_test, verbose=0)[1]
+    return metrics.feature_extractor(classifier), float(accuracy)
+
+
+def frechet_quality(samples, data, f=FRECHET) -> dict:
+    """Fréchet distance of ``samples`` to the test digits, with the real-digit floor for scale."""
+    from .. import metrics
+
+    if not hasattr(data, "features"):  # one classifier per data limit, shared by the models
+        key = (data.limit, f)
+        if key not in _CLASSIFIERS:
+            _CLASSIFIERS[key] = train_feature_classifier(data, f)
+        data.features, data.classifier_accuracy = _CLASSIFIERS[key]
+    n = len(data.x_test)
+    reference = data.x_test
+    return {"frechet_distance": metrics.frechet_feature_distance(data.features, reference,
+                                                                 samples[:n]),
+            "frechet_real_floor": metrics.frechet_feature_distance(
+                data.features, reference, data.mnist.x_train[-n:]),
+            "feature_classifier_accuracy": data.classifier_accuracy}
+
+
+def evaluate_gan(s, model, data) -> dict:
+    return frechet_quality(model.sample(len(data.x_test), seed=FRECHET.sample_seed), data)
+
+
+def train_conv_vae(s, data, *, callbacks=(), label=None):
+    """The convolutional VAE baseline (``deep_unsupervised.vae``), fitted on ``data.x_train``."""
+    import keras
+
+    from .. import training
+    from .. import vae as V
+
+    keras.utils.set_random_seed(s.seed)
+    model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim),
+                  V.conv_decoder(latent_dim=s.latent_dim), seed=s.seed)
+    training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+                 learning_rate=s.learning_rate, label=label or "VAE", callbacks=callbacks)
+    return model
+
+
+def vae_samples(s, model, n):
+    """``n`` images decoded from prior codes (NumPy seed ``FRECHET.sample_seed``)."""
+    import numpy as np
+
+    codes = np.random.default_rng(FRECHET.sample_seed).standard_normal((n, s.latent_dim))
+    return model.decoder.predict(codes, verbose=0)
+
+
+def evaluate_conv_vae(s, model, data) -> dict:
+    return frechet_quality(vae_samples(s, model, len(data.x_test)), data)
+
+
+def load_domains(s, limit=None):
+    """Unpaired batches of thin (A) and thick (B) digits, and the test digits."""
+    import tensorflow as tf  # the unpaired input pipeline
+
+    from .. import cyclegan, data
+
+    mnist = data.load_mnist()
+    n = s.n_domain if limit is None else min(s.n_domain, limit)
+    domain_a = mnist.x_train[:n]
+    domain_b = cyclegan.thicken_strokes(mnist.x_train[n:2 * n], size=s.thicken_size)
+    pairs = tf.data.Dataset.from_tensor_slices((domain_a, domain_b)).shuffle(
+        n, seed=s.shuffle_seed).batch(s.batch_size)
+    n_test = s.n_test if limit is None else min(s.n_test, limit)
+    return types.SimpleNamespace(domain_a=domain_a, domain_b=domain_b, pairs=pairs,
+                                 x_train=domain_a, x_test=mnist.x_test[:n_test])
+
+
+def train_cyclegan(s, data, *, callbacks=(), label=None):
+    """The CycleGAN of the settings on ``data.pairs``; returns the ``cyclegan.CycleGAN``."""
+    import keras
+
+    from .. import cyclegan, training
+
+    keras.utils.set_random_seed(s.seed)
+    model = cyclegan.CycleGAN(cyclegan.translator(), cyclegan.translator(),
+                              cyclegan.patch_discriminator(), cyclegan.patch_discriminator(),
+                              cycle_weight=s.cycle_weight, identity_weight=s.identity_weight)
+    optimizers = {f"{p}_optimizer": training.make_optimizer(s.learning_rate, beta_1=s.beta_1)
+                  for p in "dg"}
+    from ..gan import remapper_disabled
+
+    with remapper_disabled():  # the translators' loss differentiates through conv + LeakyReLU
+        training.fit(model, data.pairs, epochs=s.epochs, compile_kwargs=optimizers,
+                     label=label or "CycleGAN", callbacks=callbacks)
+    return model
+
+
+def evaluate_cyclegan(s, model, data) -> dict:
+    from .. import cyclegan
+
+    return cyclegan.translation_errors(model, data.x_test, size=s.thicken_size)
+
+
+_GAN_SOURCE = ("Radford et al. (2016): 64x64 images, Adam 2e-4, β1 = 0.5, batch 128, about 25 "
+               "epochs; Gulrajani et al. (2017): λ = 10, 5 critic steps, Adam 1e-4, β = (0, 0.9)."
+               " The book trains on 8,000 MNIST digits for 5 epochs (full: 60,000 for 25).")
+DCGAN = register(Recipe(
+    name="dcgan", chapter="dcgan",
+    description="DCGAN on 8,000 digits; Fréchet distance in classifier features",
+    presets={"ci": DCGANSettings(),
+             "full": DCGANSettings(n_train=60_000, epochs=25)},
+    train=train_gan, load=load_digits, evaluate=evaluate_gan, source=_GAN_SOURCE))
+_WGAN = DCGANSettings(loss="wasserstein", d_lr=5e-4, g_lr=5e-4, d_steps=2)
+WGAN_GP = register(Recipe(
+    name="wgan-gp", chapter="dcgan",
+    description="WGAN-GP with the DCGAN networks on 8,000 digits; Fréchet distance",
+    presets={"ci": _WGAN, "full": dataclasses.replace(_WGAN, n_train=60_000, epochs=25,
+                                                      d_steps=5)},
+    train=train_gan, load=load_digits, evaluate=evaluate_gan, source=_GAN_SOURCE))
+CONV_VAE_16 = register(Recipe(
+    name="conv-vae-16", chapter="dcgan",
+    description="conv VAE (16 latents), the GAN chapter's baseline; Fréchet distance",
+    presets={"ci": ConvVAESettings(), "full": ConvVAESettings(n_train=60_000, epochs=30)},
+    train=train_conv_vae, load=load_digits, evaluate=evaluate_conv_vae,
+    source="The keras.io VAE example's convolutional networks (30 epochs on all digits)."))
+CYCLEGAN = register(Recipe(
+    name="cyclegan", chapter="dcgan",
+    description="CycleGAN between thin and thick strokes; test MSE of the translation",
+    presets={"ci": CycleGANSettings(),
+             "full": CycleGANSettings(n_domain=30_000, epochs=20, identity_weight=5.0)},
+    train=train_cyclegan, load=load_domains, evaluate=evaluate_cyclegan,
+    source="Zhu et al. (2017): least-squares losses, λ = 10, identity 0.5 λ, Adam 2e-4, "
+           "200 epochs on photographs; the book's domains are generated from MNIST."))

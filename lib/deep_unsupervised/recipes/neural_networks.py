@@ -1,0 +1,128 @@
+"""Recipes of chapters/neural_networks.ipynb: the lecture's small classifiers and the MLP.
+
+* ``four-class-softmax`` and ``four-class-mlp``: the shallow classifier softmax(W x + b) and the
+  lecture's 7 -> 7 (ReLU) -> 4 network ("Fully connected layers") on the generated 4-class
+  problem, 2,000 of 3,000 points for training and 1,000 held out.
+* ``mlp``: 784 -> 256 -> 128 -> 10 with ReLU on 15,000 MNIST digits, scored on the test set
+  (chapters/convolutional_networks.ipynb compares the CNN with this same recipe).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+
+from . import Recipe, register
+
+
+@dataclasses.dataclass(frozen=True)
+class FourClassSettings:
+    """The generated problem (points, split, seed), the hidden layers, Adam's step size."""
+
+    n_points: int = 3000
+    n_fit: int = 2000
+    data_seed: int = 0
+    hidden: tuple = (7,)
+    learning_rate: float = 1e-2
+    epochs: int = 40
+    batch_size: int = 128
+    seed: int = 0
+
+
+def load_four_class(s, limit: int | None = None):
+    """The first ``n_fit`` points train, the rest are held out (both capped by ``limit``)."""
+    from .. import classifiers
+
+    x, y = classifiers.four_class_problem(n=s.n_points, seed=s.data_seed)
+    n_fit = s.n_fit if limit is None else min(s.n_fit, limit)
+    n_held = s.n_points - s.n_fit if limit is None else min(s.n_points - s.n_fit, limit)
+    return types.SimpleNamespace(x_train=x[:n_fit], y_train=y[:n_fit],
+                                 x_test=x[s.n_fit:s.n_fit + n_held],
+                                 y_test=y[s.n_fit:s.n_fit + n_held])
+
+
+def train_four_class(s, data, *, callbacks=(), label=None):
+    """The seeded dense classifier, trained with Adam; held-out data monitored per epoch."""
+    import keras
+
+    from .. import classifiers
+
+    keras.utils.set_random_seed(s.seed)
+    model = classifiers.dense_classifier(hidden=s.hidden)
+    classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
+                    batch_size=s.batch_size, learning_rate=s.learning_rate,
+                    validation_data=(data.x_test, data.y_test), callbacks=callbacks,
+                    label=label or f"dense classifier, hidden={s.hidden}")
+    return model
+
+
+def evaluate_classifier(s, model, data) -> dict:
+    """Test (held-out) accuracy and cross-entropy of a classifier."""
+    loss, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
+    return {"accuracy": float(accuracy), "loss": float(loss)}
+
+
+FOUR_CLASS_SOFTMAX = register(Recipe(
+    name="four-class-softmax", chapter="neural_networks",
+    description="the shallow classifier softmax(W x + b) on the 4-class problem; accuracy",
+    presets={"ci": FourClassSettings(hidden=()),
+             "full": FourClassSettings(hidden=(), n_points=30_000, n_fit=20_000)},
+    train=train_four_class, load=load_four_class, evaluate=evaluate_classifier,
+    source="the lecture's slide 'Back in business'; no published scale ('full': ten times "
+           "the points)"))
+
+FOUR_CLASS_MLP = register(Recipe(
+    name="four-class-mlp", chapter="neural_networks",
+    description="the lecture's 7-7-4 ReLU network on the generated 4-class problem; accuracy",
+    presets={"ci": FourClassSettings(),
+             "full": FourClassSettings(n_points=30_000, n_fit=20_000)},
+    train=train_four_class, load=load_four_class, evaluate=evaluate_classifier,
+    source="the lecture's slide 'Fully connected layers'; no published scale ('full': ten "
+           "times the points)"))
+
+
+@dataclasses.dataclass(frozen=True)
+class MLPSettings:
+    """Training digits, hidden widths, dropout, Adam's step size."""
+
+    n_train: int = 15_000
+    hidden: tuple = (256, 128)
+    dropout: float = 0.0
+    learning_rate: float = 1e-3
+    epochs: int = 5
+    batch_size: int = 128
+    seed: int = 0
+
+
+def load_mnist_head(s, limit: int | None = None):
+    """The first ``n_train`` training digits (28x28x1) and the test digits."""
+    from .. import data as D
+
+    mnist = D.load_mnist()
+    n = s.n_train if limit is None else min(s.n_train, limit)
+    n_test = None if limit is None else limit
+    return types.SimpleNamespace(x_train=mnist.x_train[:n], y_train=mnist.y_train[:n],
+                                 x_test=mnist.x_test[:n_test], y_test=mnist.y_test[:n_test])
+
+
+def train_mlp(s, data, *, callbacks=(), label=None):
+    """The seeded MLP (ReLU, Glorot), trained with Adam."""
+    import keras
+
+    from .. import classifiers
+
+    keras.utils.set_random_seed(s.seed)
+    model = classifiers.mlp(hidden=s.hidden, dropout=s.dropout)
+    classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
+                    batch_size=s.batch_size, learning_rate=s.learning_rate,
+                    callbacks=callbacks, label=label or "MLP")
+    return model
+
+
+MLP = register(Recipe(
+    name="mlp", chapter="neural_networks",
+    description="MLP 784-256-128-10 (ReLU) on 15,000 digits; test accuracy",
+    presets={"ci": MLPSettings(), "full": MLPSettings(n_train=60_000, epochs=20)},
+    train=train_mlp, load=load_mnist_head, evaluate=evaluate_classifier,
+    source="a standard MNIST MLP (e.g. the Keras 'mnist_mlp' example: 60,000 digits, 20 "
+           "epochs, 512-512 with dropout); the book keeps the lecture-sized 256-128"))

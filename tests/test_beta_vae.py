@@ -1,0 +1,104 @@
+import keras
+import numpy as np
+import pytest
+
+from deep_unsupervised import beta_vae as B
+from deep_unsupervised import vae as V
+
+
+def _model(beta=3.0, **kwargs):
+    keras.utils.set_random_seed(0)
+    return B.BetaVAE(B.conv_encoder((8, 8, 1), latent_dim=3, filters=4, dense_units=8),
+                     B.conv_decoder((8, 8, 1), latent_dim=3, filters=4, dense_units=8),
+                     beta=beta, seed=0, **kwargs)
+
+
+def _batch(n=16, seed=0):
+    return (np.random.default_rng(seed).random((n, 8, 8, 1)) > 0.6).astype("float32")
+
+
+def _terms(model, x, outputs):
+    """Reconstruction and KL of the outputs, in NumPy (a second computation)."""
+    decoded, mean, log_var = (np.asarray(t, dtype="float64") for t in outputs)
+    p = np.clip(decoded, 1e-7, 1 - 1e-7)
+    rec = -np.mean(np.sum(x * np.log(p) + (1 - x) * np.log(1 - p), axis=(1, 2, 3)))
+    kl = np.mean(0.5 * np.sum(mean**2 + np.exp(log_var) - 1 - log_var, axis=1))
+    return rec, kl
+
+
+def _loss(model, x, step=None):
+    model.compile(optimizer="sgd")
+    if step is not None:
+        model.optimizer.iterations.assign(step)
+    outputs = model(x, training=True)
+    loss = float(model.compute_loss(x, y_pred=outputs))
+    return loss, _terms(model, x, outputs)
+
+
+def test_builders_halve_down_to_four_by_four():
+    enc, dec = B.conv_encoder((32, 32, 1)), B.conv_decoder((32, 32, 1))
+    assert [l.strides for l in enc.layers if isinstance(l, keras.layers.Conv2D)] == [(2, 2)] * 3
+    assert enc.output_shape == [(None, 10), (None, 10)]
+    assert dec.output_shape == (None, 32, 32, 1)
+    assert len([l for l in B.conv_encoder((64, 64, 1)).layers
+                if isinstance(l, keras.layers.Conv2D)]) == 4
+
+
+def test_the_loss_is_reconstruction_plus_beta_kl():
+    x = _batch()
+    for beta in (0.0, 3.0):
+        loss, (rec, kl) = _loss(_model(beta), x)
+        assert kl > 0.01   # the untrained encoder's posterior is not the prior
+        assert loss == pytest.approx(rec + beta * kl, rel=1e-4)
+
+
+def test_the_capacity_target_follows_its_schedule():
+    x = _batch()
+    model = _model(5.0, capacity=4.0, capacity_start=10, capacity_end=30)
+    assert [float(model.capacity_at(s)) for s in (0, 10, 20, 30, 99)] == [0, 0, 2, 4, 4]
+    for step, target in ((0, 0.0), (20, 2.0), (40, 4.0)):
+        loss, (rec, kl) = _loss(model, x, step)
+        assert loss == pytest.approx(rec + 5.0 * abs(kl - target), rel=1e-4), step
+
+
+def test_beta_and_capacity_change_what_training_keeps():
+    x = _batch(64)
+    kls = {}
+    for name, kwargs in {"0": dict(beta=0.0), "8": dict(beta=8.0),
+                         "C": dict(beta=8.0, capacity=6.0, capacity_end=2)}.items():
+        model = _model(**kwargs)
+        model.compile(optimizer=keras.optimizers.Adam(1e-2))
+        model.fit(x, epochs=15, batch_size=16, verbose=0)
+        kls[name] = model.evaluate(x, verbose=0, return_dict=True)["kl"]
+    assert kls["8"] < 0.5 * kls["0"], kls      # β presses the KL down ...
+    assert kls["C"] > 2 * kls["8"], kls        # ... and a capacity target lets it up again
+
+
+def test_beta_norm_matches_the_lecture_setting():
+    assert B.beta_norm(4, 10, 64 * 64) == pytest.approx(40 / 4096)
+    assert B.beta_from_norm(B.beta_norm(4, 10, 64 * 64), 10, 32 * 32) == pytest.approx(1.0)
+    assert B.beta_norm(np.float32(2.0), np.int64(10), 1024) == pytest.approx(20 / 1024)
+
+
+def test_bad_arguments_are_named():
+    enc, dec = _model().encoder, _model().decoder
+    with pytest.raises(ValueError, match="argument 'capacity'"):
+        B.BetaVAE(enc, dec, capacity=-1.0)
+    with pytest.raises(ValueError, match="argument 'capacity_end'"):
+        B.BetaVAE(enc, dec, capacity=1.0, capacity_start=5, capacity_end=5)
+    with pytest.raises(ValueError, match="argument 'input_shape'"):
+        B.conv_encoder((28, 28, 1))
+    with pytest.raises(ValueError, match="argument 'beta'"):
+        B.beta_norm(-1, 10, 100)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model = _model(6.0, capacity=3.0, capacity_start=2, capacity_end=9)
+    path = tmp_path / "beta_vae.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, B.BetaVAE) and isinstance(loaded, V.VAE)
+    assert (loaded.beta, loaded.capacity, loaded.capacity_start, loaded.capacity_end) == (
+        6.0, 3.0, 2, 9)
+    x = _batch(4)
+    np.testing.assert_allclose(loaded.encoder(x)[0], model.encoder(x)[0], atol=1e-6)

@@ -1,0 +1,137 @@
+"""Headless-browser checks of the book's reader features: latent-space explorers and slide decks.
+
+Each check takes a Playwright page and a URL and returns a list of problems (empty when all is
+well), so that ``tools/browser_check.py`` can call it on the pages it opens. On its own:
+
+    python tools/browser_features.py explorers [PAGE.html ...]   # default: pages with explorers
+    python tools/browser_features.py slides [DECK.slides.html]   # default: the first deck
+
+Pages are served from _build/html, decks from _build/slides (``make slides``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser_check import CHROMIUM_ARGS, ROOT, find_chromium, serve  # noqa: E402
+
+HTML = ROOT / "_build" / "html"
+SLIDES = ROOT / "_build" / "slides"
+
+
+def _shot(locator) -> bytes:
+    return locator.screenshot(animations="disabled")
+
+
+def check_explorers(page, url: str, expect: bool = False) -> list[str]:
+    """Move the pointer over each code plane and a slider of each traversal: the image changes.
+
+    ``expect``: fail when the page has no explorer (for pages known to hold one).
+    """
+    page.goto(url, wait_until="load")
+    problems = []
+    roots = page.locator(".du-explorer")
+    if roots.count() == 0:
+        return ["no latent-space explorer on the page"] if expect else []
+    for k in range(roots.count()):
+        root = roots.nth(k)
+        root.scroll_into_view_if_needed()
+        kind = "plane" if "du-plane" in (root.get_attribute("class") or "") else "traversal"
+        if kind == "plane":
+            image, canvas = root.locator(".du-x-img"), root.locator("canvas")
+            box = canvas.bounding_box()
+            if not box or box["width"] < 50:
+                problems.append(f"explorer {k}: the code plane is not shown")
+                continue
+            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+            before, text = _shot(image), root.locator(".du-x-read").inner_text()
+            page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.9,
+                            steps=4)
+            after, text_after = _shot(image), root.locator(".du-x-read").inner_text()
+            what = f"moving the pointer ({text!r} -> {text_after!r})"
+        else:
+            slider = root.locator("input[type=range]").first
+            if slider.count() == 0:
+                problems.append(f"explorer {k}: no slider (did its script run?)")
+                continue
+            image = root.locator(".du-x-img").first
+            before = _shot(image)
+            slider.focus()
+            page.keyboard.press("End")
+            after, what = _shot(image), "moving the first slider to its end"
+        if before == after:
+            problems.append(f"explorer {k} ({kind}): the image did not change on {what}")
+        else:
+            print(f"  {url}: explorer {k} ({kind}) responds to {what}")
+    return problems
+
+
+def check_slides(page, url: str, min_slides: int = 3) -> list[str]:
+    """Open a reveal.js deck, press the right arrow, and confirm that the deck advances."""
+    page.goto(url, wait_until="load")
+    try:
+        page.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()",
+                               timeout=20000)
+    except Exception:  # noqa: BLE001  (Playwright's TimeoutError: the deck never started)
+        return ["reveal.js did not start (are its assets reachable?)"]
+    total = page.evaluate("() => Reveal.getTotalSlides()")
+    if total < min_slides:
+        return [f"the deck has {total} slides, expected at least {min_slides}"]
+    seen = [page.evaluate("() => Reveal.getIndices()")]
+    page.locator(".reveal").click()
+    for _ in range(min(total, 6)):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+        seen.append(page.evaluate("() => Reveal.getIndices()"))
+    distinct = {(s["h"], s.get("v", 0), s.get("f", -1)) for s in seen}
+    if len(distinct) < 2:
+        return [f"the deck did not advance on the right arrow (stayed at {seen[0]})"]
+    maths = page.evaluate("() => document.querySelectorAll('mjx-container, .MathJax').length")
+    print(f"  {url}: {total} slides, advanced through {len(distinct)} positions, "
+          f"{maths} typeset formulas")
+    return []
+
+
+def _default_explorer_pages() -> list[str]:
+    pages = sorted(p for p in HTML.rglob("*.html") if "du-explorer" in p.read_text(errors="ignore"))
+    return [str(p.relative_to(HTML)) for p in pages]
+
+
+def main(argv: list[str]) -> int:
+    from playwright.sync_api import sync_playwright
+
+    mode, pages = (argv[0] if argv else "explorers"), argv[1:]
+    if mode not in ("explorers", "slides"):
+        raise SystemExit(__doc__)
+    base = HTML if mode == "explorers" else SLIDES
+    if mode == "explorers" and not pages:
+        pages = _default_explorer_pages()
+        if not pages:
+            print(f"no page under {base} contains an explorer: nothing to check")
+            return 0
+    elif mode == "slides":
+        pages = pages or sorted(p.name for p in SLIDES.glob("*.slides.html"))[:1]
+    if not pages:
+        raise SystemExit(f"nothing to check under {base}: build it first")
+    server, port = serve(base)
+    failures = 0
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            check = check_explorers if mode == "explorers" else check_slides
+            for rel in pages:
+                kwargs = {"expect": True} if mode == "explorers" else {}
+                for p in check(page, f"http://127.0.0.1:{port}/{rel}", **kwargs):
+                    print(f"  FAIL {rel}: {p}")
+                    failures += 1
+            browser.close()
+    finally:
+        server.shutdown()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
