@@ -1,7 +1,4 @@
-"""training: fit(), make_optimizer(), ProgressBar; runtime: setup(); the package's lazy import."""
-
-import subprocess
-import sys
+"""training: fit(), make_optimizer(), the ProgressBar callback."""
 
 import keras
 import numpy as np
@@ -13,28 +10,6 @@ from deep_unsupervised import training
 
 def _tiny_model():
     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-
-
-def test_setup_seeds_repeat():
-    du.setup(seed=5, style=False)
-    a = np.random.rand(3)
-    du.setup(seed=5, style=False)
-    assert np.array_equal(a, np.random.rand(3))
-
-
-def test_setup_rejects_bad_seed():
-    with pytest.raises(ValueError, match="Invalid value for argument 'seed'"):
-        du.setup(seed=-1)
-
-
-def test_import_is_cheap_and_changes_nothing():
-    """Importing the package loads no Keras/TensorFlow and sets no environment variable."""
-    code = ("import os, sys; before = dict(os.environ); import deep_unsupervised as du; "
-            "from deep_unsupervised import data, pca, clustering, shapes, validation, recipes; "
-            "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules, 'keras loaded'; "
-            "assert dict(os.environ) == before, 'environment changed'")
-    env = {"PATH": "/usr/bin:/bin"}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
 def test_progress_bar_prints_bar_then_wrapped_metrics(capsys):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -243,6 +244,36 @@ def nbval(paths: list[Path]) -> list[str]:
     return failed
 
 
+def balanced_groups(paths: list[Path], jobs: int, times_file: Path = TIMES) -> list[list[Path]]:
+    """Split ``paths`` into ``jobs`` groups of about equal recorded run time (longest first)."""
+    import json
+
+    recorded = json.loads(times_file.read_text()).get("notebooks", {}) if times_file.exists() else {}
+    cost = {p: recorded.get(str(p.relative_to(ROOT)), {}).get("seconds", 60.0) for p in paths}
+    groups: list[list[Path]] = [[] for _ in range(jobs)]
+    loads = [0.0] * jobs
+    for p in sorted(paths, key=cost.get, reverse=True):
+        i = loads.index(min(loads))
+        groups[i].append(p)
+        loads[i] += cost[p]
+    return [sorted(g, key=paths.index) for g in groups if g]
+
+
+def nbval_parallel(paths: list[Path], jobs: int) -> list[str]:
+    """:func:`nbval` in ``jobs`` processes at once, each backend limited to one thread per job
+    (``jobs`` notebooks share the cores instead of every kernel using all of them)."""
+    threads = str(max(1, (os.cpu_count() or 1) // jobs))
+    env = dict(os.environ, TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS=threads,
+               OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, __file__, "nbval", *map(str, group)], env=env)
+             for group in balanced_groups(paths, jobs)]
+    codes = [p.wait() for p in procs]
+    print(f"nbval: {len(paths)} notebook(s) in {jobs} processes in "
+          f"{time.perf_counter() - start:.0f} s", flush=True)
+    return [f"nbval process {i} exited with {c}" for i, c in enumerate(codes) if c != 0]
+
+
 def _targets(args) -> list[Path]:
     if args.notebooks:
         return [Path(p).resolve() for p in args.notebooks]
@@ -254,6 +285,8 @@ def main() -> int:
     parser.add_argument("command", choices=["list", "execute", "nbval", "check", "colab",
                                                          "tidy"])
     parser.add_argument("notebooks", nargs="*")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="nbval: notebooks re-executed at once (each with cores/jobs threads)")
     args = parser.parse_args()
     targets = _targets(args)
     if not targets:
@@ -261,7 +294,7 @@ def main() -> int:
         return 1
     failed, counts = [], {}
     if args.command == "nbval":
-        failed = nbval(targets)
+        failed = nbval(targets) if args.jobs <= 1 else nbval_parallel(targets, args.jobs)
         targets = []
     for path in targets:
         rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

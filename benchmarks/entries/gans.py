@@ -11,7 +11,7 @@ from __future__ import annotations
 from .common import recipe_entry
 
 for _name in ("toy-minimax-ring", "toy-ns-ring", "toy-wgan-gp-ring", "toy-ns-grid",
-              "toy-wgan-gp-grid"):
+              "toy-wgan-gp-grid", "toy-wgan-gp-paper-grid"):
     recipe_entry(_name, primary="modes_mean", direction="higher")
 recipe_entry("dcgan", primary="frechet_distance", direction="lower")
 recipe_entry("wgan-gp", primary="frechet_distance", direction="lower")

@@ -1,0 +1,127 @@
+"""The appendix's sweeps: label budgets, toy GANs over seeds, and the β-VAE over seeds, β and steps.
+
+Each function takes records of ``benchmarks/results.json`` (see ``report.load_results``) and
+returns a Markdown table or a Matplotlib figure. The quality keys are the sweep entries' own:
+``"<representation>@<labels per class>"`` (and ``..._sd``) for ``label-budget``;
+``"<metric>_mean"``/``"<metric>_sd"`` and ``"mig_seed<i>"`` for ``beta-vae-shapes-seeds``;
+``"b<β>_<metric>_mean"`` for ``beta-vae-beta-sweep``; ``"mig_step<n>"``/``"kl_step<n>"`` for
+``beta-vae-mig-vs-steps``; ``modes_mean``, ``good_mean`` and their ``_sd`` for the toy GANs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+REPRESENTATIONS = {  # label-budget representation -> legend text
+    "pixels": "pixels", "pca-32": "PCA (32)", "deep-ae": "deep AE code",
+    "denoising-ae": "denoising AE code", "vae-16": "VAE mean (16-D)",
+    "dcgan": "DCGAN discriminator features",
+}
+
+
+def _by_model(results: list[dict]) -> dict:
+    return {r["model"]: r for r in results}
+
+
+def label_budget(record: dict) -> dict[str, dict[int, tuple[float, float]]]:
+    """``{representation: {labels per class: (mean accuracy, sd)}}`` of the label-budget sweep."""
+    out: dict = {}
+    for key, value in record["quality"].items():
+        match = re.fullmatch(r"(.+)@(\d+)", key)
+        if match:
+            sd = record["quality"].get(f"{key}_sd", 0.0)
+            out.setdefault(match[1], {})[int(match[2])] = (value, sd)
+    return out
+
+
+def plot_label_budget(record: dict, width: float = 6.4, height: float = 3.6):
+    """Test accuracy of a linear probe against labels per class, mean ± sd over the draws."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, height))
+    markers = "os^vDP"
+    for i, (rep, curve) in enumerate(label_budget(record).items()):
+        n = np.array(sorted(curve))
+        mean, sd = np.array([curve[k] for k in n]).T
+        ax.errorbar(n, mean, yerr=sd, marker=markers[i % len(markers)], capsize=3,
+                    label=REPRESENTATIONS.get(rep, rep), lw=1.5, ms=5)
+    ax.set_xscale("log")
+    ax.set_xticks(n, [str(k) for k in n])
+    ax.set_xlabel("labelled digits per class (log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def toy_gan_table(results: list[dict]) -> str:
+    """Modes covered and good-sample fraction (mean ± sd over seeds) of every toy GAN."""
+    rows = ["| GAN | data | modes covered | good samples |", "| --- | --- | ---: | ---: |"]
+    for r in results:
+        if not r["model"].startswith("toy-"):
+            continue
+        q = r["quality"]
+        loss, data = r["model"][4:].rsplit("-", 1)
+        rows.append(f"| {loss} | {data} | {q['modes_mean']:.1f} ± {q['modes_sd']:.1f} of "
+                    f"{q['n_modes']:.0f} | {q['good_mean']:.2f} ± {q['good_sd']:.2f} |")
+    return "\n".join(rows)
+
+
+def beta_vae_seeds_table(record: dict) -> str:
+    """Per-seed MIG and the mean ± sd of MIG, DCI and reconstruction of the β-VAE recipe."""
+    q = record["quality"]
+    seeds = sorted(int(k[8:]) for k in q if k.startswith("mig_seed"))
+    per_seed = ", ".join(f"{q[f'mig_seed{s}']:.3f}" for s in seeds)
+    rows = ["| measure | mean ± sd over seeds |", "| --- | ---: |",
+            f"| MIG per seed | {per_seed} |"]
+    for metric, label in (("mig", "MIG"), ("dci", "DCI disentanglement"),
+                          ("reconstruction", "reconstruction (nats)"), ("kl", "KL (nats)")):
+        if f"{metric}_mean" in q:
+            rows.append(f"| {label} | {q[f'{metric}_mean']:.3f} ± {q[f'{metric}_sd']:.3f} |")
+    return "\n".join(rows)
+
+
+def beta_sweep(record: dict, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """β values and the mean and sd over seeds of ``metric`` at each β, sorted by β."""
+    q = record["quality"]
+    betas = sorted({float(m[1]) for k in q if (m := re.fullmatch(r"b([\d.]+)_.+", k))})
+    mean = np.array([q[f"b{b:g}_{metric}_mean"] for b in betas])
+    sd = np.array([q[f"b{b:g}_{metric}_sd"] for b in betas])
+    return np.array(betas), mean, sd
+
+
+def plot_beta_sweep(sweep: dict, steps: dict | None = None, width: float = 6.4,
+                    height: float = 2.6):
+    """MIG, DCI and reconstruction against β (error bars: sd over seeds); MIG against steps."""
+    import matplotlib.pyplot as plt
+
+    panels = [("mig", "MIG"), ("dci", "DCI"), ("reconstruction", "reconstruction (nats)")]
+    n = len(panels) + (steps is not None)
+    fig, axes = plt.subplots(1, n, figsize=(width, height))
+    for ax, (metric, label) in zip(axes, panels):
+        betas, mean, sd = beta_sweep(sweep, metric)
+        ax.errorbar(betas, mean, yerr=sd, marker="o", capsize=3, ms=4)
+        ax.set_xlabel("β")
+        ax.set_title(label, fontsize=9)
+        ax.grid(alpha=0.3)
+    if steps is not None:
+        q = steps["quality"]
+        n_steps = sorted(int(k[8:]) for k in q if k.startswith("mig_step"))
+        axes[-1].plot(n_steps, [q[f"mig_step{s}"] for s in n_steps], marker=".")
+        axes[-1].set_xlabel("training steps")
+        axes[-1].set_title("MIG while training", fontsize=9)
+        axes[-1].grid(alpha=0.3)
+        axes[-1].tick_params(axis="x", labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def sweeps(results: list[dict]) -> dict:
+    """The sweep records present in ``results``, by role (missing ones are left out)."""
+    by = _by_model(results)
+    names = {"label_budget": "label-budget", "seeds": "beta-vae-shapes-seeds",
+             "beta_sweep": "beta-vae-beta-sweep", "steps": "beta-vae-mig-vs-steps"}
+    return {role: by[name] for role, name in names.items() if name in by}

@@ -1,0 +1,39 @@
+"""runtime: setup() and the environment; the package's import is cheap and changes nothing."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import deep_unsupervised as du
+
+
+def test_setup_seeds_repeat():
+    du.setup(seed=5, style=False)
+    a = np.random.rand(3)
+    du.setup(seed=5, style=False)
+    assert np.array_equal(a, np.random.rand(3))
+
+
+def test_setup_rejects_bad_seed():
+    with pytest.raises(ValueError, match="Invalid value for argument 'seed'"):
+        du.setup(seed=-1)
+
+
+def test_import_is_cheap_and_changes_nothing():
+    """Importing the package loads no Keras/TensorFlow and sets no environment variable."""
+    code = ("import os, sys; before = dict(os.environ); import deep_unsupervised as du; "
+            "from deep_unsupervised import data, pca, clustering, shapes, validation, recipes; "
+            "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules, 'keras loaded'; "
+            "assert dict(os.environ) == before, 'environment changed'")
+    env = {"PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_timer_measures_wall_time():
+    import time
+
+    with du.Timer() as t:
+        time.sleep(0.01)
+    assert 0.005 < t.seconds < 1.0
