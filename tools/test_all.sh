@@ -21,7 +21,9 @@ step() {  # step NAME COMMAND...
 # pytest exits 5 when it collected no test: that is a failure here, like any non-zero code.
 step "unit tests (pytest tests/)"       "$PY" -m pytest -q -p no:cacheprovider tests/
 step "notebook hygiene"                  "$PY" tools/notebooks.py check
-step "notebooks re-executed (nbval)"     "$PY" tools/notebooks.py nbval
+# Two notebooks at a time, each with one thread per backend: most of a chapter is single-threaded
+# Python (kernel start, plotting, small training steps), so two at once use both cores.
+step "notebooks re-executed (nbval, 2 at a time)" "$PY" tools/notebooks.py nbval --jobs 2
 step "nbgrader assignments (release, autograde)" "$PY" tools/assignments.py check
 step "book build (warnings are errors)"  "$BIN/jupyter-book" build . --warningiserror --nitpick --keep-going --quiet
 step "built book in headless Chromium (every page, desktop and phone)" "$PY" tools/browser_check.py
