@@ -112,7 +112,7 @@ def run_model(name: str, epochs: int | None, ctx: Context) -> dict:
     start = time.perf_counter()
     outcome = e.run(as_settings(settings), ctx)
     total = time.perf_counter() - start
-    n_epochs = settings["epochs"] if outcome.epochs is None else outcome.epochs
+    n_epochs = (settings["epochs"] or 0) if outcome.epochs is None else outcome.epochs
     return {"model": name, "chapter": e.chapter, "kind": e.kind, "description": e.description,
             "params": int(outcome.params), "epochs": n_epochs, "batch_size": settings["batch_size"],
             "train_seconds": round(ctx.train_seconds, 2),

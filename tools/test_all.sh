@@ -19,10 +19,10 @@ step() {  # step NAME COMMAND...
 }
 
 # pytest exits 5 when it collected no test: that is a failure here, like any non-zero code.
-step "unit tests (pytest tests/)"       "$PY" -m pytest -q -p no:cacheprovider tests/
+step "unit tests (pytest tests/, 2 workers)" "$PY" -m pytest -q -p no:cacheprovider -n 2 tests/
 step "notebook hygiene"                  "$PY" tools/notebooks.py check
-# Two notebooks at a time, each with one thread per backend: most of a chapter is single-threaded
-# Python (kernel start, plotting, small training steps), so two at once use both cores.
+# Two notebooks at a time: much of a chapter is single-threaded Python (kernel start, plotting,
+# small training steps), so two at once keep both cores busy.
 step "notebooks re-executed (nbval, 2 at a time)" "$PY" tools/notebooks.py nbval --jobs 2
 step "nbgrader assignments (release, autograde)" "$PY" tools/assignments.py check
 step "book build (warnings are errors)"  "$BIN/jupyter-book" build . --warningiserror --nitpick --keep-going --quiet

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .common import recipe_entry
 
-recipe_entry("pca-32", primary="cross_entropy", direction="lower")
+recipe_entry("pca-32", primary="cross_entropy", direction="lower",
+             params=lambda pca: pca.W.size + pca.mean.size)
 recipe_entry("linear-ae", primary="cross_entropy", direction="lower")
 recipe_entry("deep-ae", primary="cross_entropy", direction="lower")
 recipe_entry("deeper-ae", primary="cross_entropy", direction="lower")

@@ -26,7 +26,8 @@ RECIPE = "beta-vae-shapes"
 
 recipe_entry(RECIPE, primary="mig", direction="higher")
 recipe_entry("beta-vae-shapes-beta0", primary="mig", direction="higher")
-recipe_entry("beta-vae-mnist-codes", primary="accuracy_b4", direction="higher")
+recipe_entry("beta-vae-mnist-codes", primary="accuracy_b4", direction="higher",
+             params=lambda models: sum(m.count_params() for m in models.values()))
 
 
 def _settings(s, ctx, **changes):

@@ -24,7 +24,7 @@ REFERENCE_SCORES = {
     "chollet-deep-ae": ("cross_entropy", 0.0939),
     "chollet-conv-ae": ("cross_entropy", 0.1005),
     # keras.io "Variational AutoEncoder" example: 2-D code, Adam, 30 epochs, batch 128
-    "keras-io-vae": ("neg_elbo", 154.4),
+    "keras-io-vae": ("neg_elbo", 155.8),
 }
 
 
