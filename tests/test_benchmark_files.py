@@ -19,7 +19,8 @@ def test_results_hold_every_model_at_its_current_settings():
     assert [r["model"] for r in results] == list(REGISTRY), "re-run benchmarks/run.py --json"
     for r in results:
         assert r["limit"] is None, f"{r['model']}: a --limit run was committed"
-        current = json.loads(json.dumps(REGISTRY[r["model"]].settings))  # tuples as JSON lists
+        # what run.py records for the run's scale: the recipe's preset (tuples as JSON lists)
+        current = json.loads(json.dumps(REGISTRY[r["model"]].settings_at(r.get("scale", "ci"))))
         assert r["settings"] == current, \
             f"{r['model']}: its settings changed since the committed run; re-run it"
 
