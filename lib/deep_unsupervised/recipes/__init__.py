@@ -57,6 +57,8 @@ class Recipe:
         evaluate: ``evaluate(settings, trained, data)`` returning ``{metric: value}`` on held-out
             data; ``None`` when the chapter evaluates by hand.
         source: where the ``full`` preset comes from (paper, post) and where the book deviates.
+        target: the published figure the ``full`` preset is meant to approach (with its source),
+            or ``""`` when the experiment has none.
     """
 
     name: str
@@ -67,6 +69,7 @@ class Recipe:
     load: Callable | None = None
     evaluate: Callable | None = None
     source: str = ""
+    target: str = ""
 
     def __post_init__(self):
         missing = [s for s in SCALES if s not in self.presets]
@@ -80,6 +83,35 @@ class Recipe:
     def settings(self, scale: str | None = None):
         """The settings at ``scale`` (default: ``$BOOK_SCALE`` or ``"ci"``)."""
         return self.presets[current_scale(scale)]
+
+
+def per_scale(ci, full, scale: str | None = None):
+    """``ci`` or ``full``, whichever belongs to the current scale: a chapter's threshold per scale.
+
+    A chapter's assert reads, for example, ``assert acc > du.recipes.per_scale(ci=0.95, full=0.98)``.
+    """
+    return {"ci": ci, "full": full}[current_scale(scale)]
+
+
+_SCALE_TEXT = {
+    "ci": "the chapter's settings, sized for two CPU cores and a few minutes",
+    "full": "the papers' settings (all training data, their epochs and widths): hours on a CPU",
+}
+
+
+def describe_scale(scale: str | None = None) -> str:
+    """A few lines for the top of a chapter: the scale it runs at, how to change it, the backend.
+
+    ``"Scale: ci (the chapter's settings, ...). Set BOOK_SCALE=full for ... Keras backend: ..."``
+    """
+    import textwrap
+
+    scale = current_scale(scale)
+    other = "full" if scale == "ci" else "ci"
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    return textwrap.fill(f"Scale: {scale} ({_SCALE_TEXT[scale]}). "
+            f"Set {SCALE_VARIABLE}={other} before starting the kernel for {_SCALE_TEXT[other]}. "
+            f"Keras backend: {backend}.", width=88)
 
 
 REGISTRY: dict[str, Recipe] = {}
