@@ -95,7 +95,7 @@ def per_scale(ci, full, scale: str | None = None):
 
 _SCALE_TEXT = {
     "ci": "the chapter's settings, sized for two CPU cores and a few minutes",
-    "full": "the papers' settings (all training data, their epochs and widths): hours on a CPU",
+    "full": "the papers' settings, with all training data, their epochs and widths; hours on a CPU",
 }
 
 
