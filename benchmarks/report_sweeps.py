@@ -70,17 +70,28 @@ def toy_gan_table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def beta_vae_seeds_table(record: dict) -> str:
-    """Per-seed MIG and the mean ± sd of MIG, DCI and reconstruction of the β-VAE recipe."""
-    q = record["quality"]
-    seeds = sorted(int(k[8:]) for k in q if k.startswith("mig_seed"))
-    per_seed = ", ".join(f"{q[f'mig_seed{s}']:.3f}" for s in seeds)
-    rows = ["| measure | mean ± sd over seeds |", "| --- | ---: |",
-            f"| MIG per seed | {per_seed} |"]
+def beta_vae_seeds_table(record: dict, annealed: dict | None = None) -> str:
+    """Per-seed MIG and the mean ± sd of MIG, DCI and reconstruction of the β-VAE recipe, and
+    of ``beta-vae-shapes-annealed`` (β = 12, then 2) in a second column when ``annealed`` is
+    given."""
+    records = [record] + ([annealed] if annealed is not None else [])
+    qs = [r["quality"] for r in records]
+    head = "| measure | " + " | ".join(
+        ["mean ± sd over seeds"] if annealed is None
+        else ["β = 12 (mean ± sd)", "β = 12, then 2 (mean ± sd)"]) + " |"
+    rows = [head, "| --- |" + " ---: |" * len(qs)]
+
+    def per_seed(q):
+        seeds = sorted(int(k[8:]) for k in q if k.startswith("mig_seed"))
+        return ", ".join(f"{q[f'mig_seed{s}']:.3f}" for s in seeds)
+
+    rows.append("| MIG per seed | " + " | ".join(per_seed(q) for q in qs) + " |")
     for metric, label in (("mig", "MIG"), ("dci", "DCI disentanglement"),
-                          ("reconstruction", "reconstruction (nats)"), ("kl", "KL (nats)")):
-        if f"{metric}_mean" in q:
-            rows.append(f"| {label} | {q[f'{metric}_mean']:.3f} ± {q[f'{metric}_sd']:.3f} |")
+                          ("reconstruction", "reconstruction (nats)"), ("kl", "KL (nats)"),
+                          ("nmi_scale_best", "scale: best element's normalised MI")):
+        if all(f"{metric}_mean" in q for q in qs):
+            rows.append(f"| {label} | " + " | ".join(
+                f"{q[f'{metric}_mean']:.3f} ± {q[f'{metric}_sd']:.3f}" for q in qs) + " |")
     return "\n".join(rows)
 
 
@@ -123,5 +134,6 @@ def sweeps(results: list[dict]) -> dict:
     """The sweep records present in ``results``, by role (missing ones are left out)."""
     by = _by_model(results)
     names = {"label_budget": "label-budget", "seeds": "beta-vae-shapes-seeds",
-             "beta_sweep": "beta-vae-beta-sweep", "steps": "beta-vae-mig-vs-steps"}
+             "beta_sweep": "beta-vae-beta-sweep", "steps": "beta-vae-mig-vs-steps",
+             "annealed": "beta-vae-annealed-seeds"}
     return {role: by[name] for role, name in names.items() if name in by}

@@ -80,6 +80,7 @@ def machine() -> dict:
             "load_average": [round(v, 2) for v in os.getloadavg()],
             "platform": platform.platform(), "python": platform.python_version(),
             "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": numpy.__version__,
+            "backend": keras.backend.backend(),
             "date": _now()}
 
 
@@ -145,6 +146,8 @@ def main(argv=None) -> int:
     import deep_unsupervised as du
 
     du.configure_environment()  # quiet TensorFlow's logs before TensorFlow loads
+    if args.scale is not None:  # recipes that train other recipes (label budgets) read it too
+        os.environ["BOOK_SCALE"] = args.scale
 
     out, results, failed = sys.stdout, [], []
     with contextlib.redirect_stdout(sys.stderr):  # progress bars and prints: stderr only

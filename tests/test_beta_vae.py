@@ -29,7 +29,7 @@ def _terms(model, x, outputs):
 def _loss(model, x, step=None):
     model.compile(optimizer="sgd")
     if step is not None:
-        model.optimizer.iterations.assign(step)
+        model.steps_seen.assign(step)
     outputs = model(x, training=True)
     loss = float(model.compute_loss(x, y_pred=outputs))
     return loss, _terms(model, x, outputs)
@@ -102,3 +102,62 @@ def test_save_and_load_round_trip(tmp_path):
         6.0, 3.0, 2, 9)
     x = _batch(4)
     np.testing.assert_allclose(loaded.encoder(x)[0], model.encoder(x)[0], atol=1e-6)
+
+
+def test_byte_images_give_the_same_loss_as_floats():
+    x = _batch()
+    model = _model(3.0)
+    model.compile(optimizer="sgd")
+    outputs = model(x, training=False)
+    as_float = float(model.compute_loss(x, y_pred=outputs))
+    as_bytes = float(model.compute_loss(x.astype("uint8"), y_pred=outputs))
+    assert as_bytes == pytest.approx(as_float, rel=1e-6)
+
+
+def test_a_limited_load_renders_only_what_it_returns(monkeypatch):
+    import dataclasses
+
+    from deep_unsupervised import shapes
+    from deep_unsupervised.recipes import beta_vae as R
+
+    monkeypatch.setattr(shapes, "make_shapes", None)   # the full grid must not be built
+    s = dataclasses.replace(R.BETA_VAE.settings("full"), resolution=64)
+    data = R.load_shapes(s, limit=24)
+    assert data.x_train.shape == data.x_test.shape == (24, 64, 64, 1)
+    assert data.x_train.dtype == np.uint8 and data.v_test.shape == (24, 5)
+    both = np.concatenate([data.x_train, data.x_test]).reshape(48, -1)
+    assert len(np.unique(both, axis=0)) == 48          # distinct, so train and test are disjoint
+    again = shapes.render(data.shapes.factors[:24], resolution=64)
+    np.testing.assert_array_equal(again[..., None], data.x_test)  # factors match the images
+
+
+def test_the_capacity_schedule_counts_training_steps_only():
+    x = _batch(48)
+    model = _model(5.0, capacity=4.0, capacity_start=0, capacity_end=6)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3))
+    history = model.fit(x, epochs=2, batch_size=16, verbose=0)
+    assert int(model.steps_seen.numpy()) == 6             # 3 steps per epoch
+    model.evaluate(x, batch_size=16, verbose=0)
+    assert int(model.steps_seen.numpy()) == 6             # evaluation is not training
+    # mean target of the first epoch's steps 0, 1, 2 and of the second's 3, 4, 5
+    np.testing.assert_allclose(history.history["capacity"], [4 / 6, 8 / 3], rtol=1e-5)
+
+
+def test_beta_drops_at_its_step_and_a_resumed_run_continues_the_schedule():
+    import dataclasses
+
+    from deep_unsupervised.recipes import beta_vae as R
+
+    model = _model(6.0, beta_final=1.5, final_from=3)
+    assert [float(model.beta_at(s)) for s in (0, 2, 3, 9)] == [6.0, 6.0, 1.5, 1.5]
+    x = _batch()
+    loss, (rec, kl) = _loss(model, x, step=3)
+    assert loss == pytest.approx(rec + 1.5 * kl, rel=1e-4)
+    s = R.AnnealedSettings(resolution=16, n_train=32, n_test=32, filters=4, beta=6.0,
+                           beta_final=1.5, final_epoch=1, epochs=2, batch_size=16)
+    data = R.load_shapes(s, limit=32)
+    first = R.train_beta_vae(dataclasses.replace(s, epochs=1), data, model=None)
+    first.beta_final = None                                  # as a plain β-VAE would be
+    resumed = R.train_beta_vae(s, data, model=first)
+    assert int(resumed.steps_seen.numpy()) == 4 and int(resumed.optimizer.iterations) == 4
+    assert (resumed.beta_final, resumed.final_from) == (1.5, 2)

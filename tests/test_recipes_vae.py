@@ -14,9 +14,9 @@ def test_the_two_recipes_differ_only_in_code_size_and_epochs():
     s2, s16 = recipes.get("vae-2").settings("ci"), recipes.get("vae-16").settings("ci")
     assert dataclasses.replace(s16, latent_dim=2, epochs=s2.epochs) == s2
     assert (s2.latent_dim, s16.latent_dim) == (2, 16)
-    for name in ("vae-2", "vae-16"):
-        full = recipes.get(name).settings("full")
-        assert full.epochs > s2.epochs and full.hidden == (500,) and full.batch_size == 100
+    full2, full16 = recipes.get("vae-2").settings("full"), recipes.get("vae-16").settings("full")
+    assert full2.epochs > s2.epochs and full2.hidden == (500,) and full2.batch_size == 100
+    assert full16.epochs > s16.epochs and full16.hidden == (200, 200) and full16.batch_size == 20
 
 
 def test_vae_recipe_loads_trains_and_evaluates(tiny_mnist_dir, monkeypatch):

@@ -133,6 +133,39 @@ def test_output_rules_find_paths_repeats_and_missing_alt_text():
     assert rules(_code_cell("assert True", tags=["remove-input"])) == set()
 
 
+def test_chapters_print_their_scale_first(tmp_path):
+    """tools/hygiene.py rule_scale_banner: a chapter's first visible code cell prints its scale."""
+    import nbformat
+
+    colab = _code_cell("pip install", tags=["remove-cell", "colab-install"])
+    banner = nbformat.v4.new_output("stream", name="stdout", text="Scale: ci (the chapter's ...)\n")
+    good = _code_cell("import deep_unsupervised as du\ndu.setup(seed=0)\n"
+                      "print(du.recipes.describe_scale())", outputs=[banner])
+    good.execution_count = 1
+
+    def rules(*cells, name="chapters/x.ipynb"):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        nb = nbformat.v4.new_notebook(cells=list(cells))
+        return [(p.cell, p.rule) for p in hygiene.rule_scale_banner(path, nb, is_colab_cell)]
+
+    assert rules(colab, good) == []
+    assert rules(colab, _code_cell("import deep_unsupervised as du\ndu.setup(seed=0)"), good) \
+        == [(1, "scale-banner")]                                   # printed too late
+    assert rules(colab, _code_cell("du.recipes.describe_scale()")) == [(1, "scale-banner")]
+    unexecuted = _code_cell(good.source)
+    assert rules(colab, unexecuted) == []                          # not executed yet: source only
+    silent = _code_cell(good.source)
+    silent.execution_count = 1
+    assert rules(colab, silent) == [(1, "scale-banner")]           # executed, no banner shown
+    assert rules(colab, _code_cell("x = 1"), name="chapters/results.ipynb") == []
+    assert rules(colab, _code_cell("x = 1"), name="appendix/x.ipynb") == []
+    nb_path = tmp_path / "chapters" / "y.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[colab, _code_cell("x = 1")]), nb_path)
+    assert "scale-banner" in {p.rule for p in hygiene.notebook_problems(nb_path, allow={},
+                                                                        is_colab=is_colab_cell)}
+
+
 def test_tidy_tags_assert_only_cells(tmp_path):
     import nbformat
 

@@ -170,8 +170,48 @@ def rule_markdown_numbers(i, cell, page, allow):
 CODE_RULES = (rule_line_length, rule_assert_hidden, rule_outputs, rule_glue_values, rule_alt_text)
 
 
+# Chapters that need not print their scale (results.ipynb reads recorded benchmarks, trains nothing).
+SCALE_EXEMPT = {"results"}
+SCALE_LINE = re.compile(r"^Scale: (ci|full)\b", re.M)
+
+
+def _prints_scale(source: str) -> bool:
+    """True when the source calls ``print(<...>describe_scale())``."""
+    tree = _python(source)
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print" and node.args \
+                and isinstance(node.args[0], ast.Call):
+            func = node.args[0].func
+            if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) \
+                    == "describe_scale":
+                return True
+    return False
+
+
+def rule_scale_banner(path: Path, nb, is_colab=None):
+    """A chapter says at its top which scale (``BOOK_SCALE``: ci or full) it runs at (issue 21).
+
+    Its first code cell that is not hidden (not the Colab cell, not tagged remove-cell) must call
+    ``print(du.recipes.describe_scale())``, and once executed show the "Scale: ..." line.
+    """
+    if Path(path).parent.name != "chapters" or Path(path).stem in SCALE_EXEMPT:
+        return
+    first = next(((i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                  and not (is_colab and is_colab(c)) and "remove-cell" not in tags(c)
+                  and c.source.strip()), None)
+    if first is None or not _prints_scale(first[1].source):
+        yield Problem(first[0] if first else None, "scale-banner", "the first visible code cell "
+                      "does not print(du.recipes.describe_scale()) after du.setup(...)")
+    elif first[1].get("execution_count") and not any(
+            SCALE_LINE.search(text) for out in first[1].get("outputs", [])
+            for text in output_texts(out)):
+        yield Problem(first[0], "scale-banner", "the first visible code cell does not show the "
+                      "'Scale: ...' line of describe_scale() (re-execute the notebook)")
+
+
 def notebook_problems(path: Path, allow=None, colab_cell=None, is_colab=None) -> list[Problem]:
-    """Problems of the per-cell rules (the caller adds the whole-notebook ones)."""
+    """Problems of the per-cell rules and the scale banner (the caller adds the other
+    whole-notebook ones)."""
     allow = load_allowlist() if allow is None else allow
     nb = nbformat.read(path, as_version=4)
     problems: list[Problem] = []
@@ -181,6 +221,7 @@ def notebook_problems(path: Path, allow=None, colab_cell=None, is_colab=None) ->
         elif cell.cell_type == "code" and not (is_colab and is_colab(cell)):
             for rule in CODE_RULES:
                 problems += rule(i, cell)
+    problems += rule_scale_banner(path, nb, is_colab)
     return problems
 
 

@@ -20,6 +20,10 @@ step() {  # step NAME COMMAND...
 
 # pytest exits 5 when it collected no test: that is a failure here, like any non-zero code.
 step "unit tests (pytest tests/, 2 workers)" "$PY" -m pytest -q -p no:cacheprovider -n 2 tests/
+# The same tests on Keras's JAX backend (tests that only check files skip themselves there, see
+# tests/conftest.py): the book's code runs on both backends.
+step "unit tests on the JAX backend (pytest tests/, 2 workers)" \
+  env KERAS_BACKEND=jax "$PY" -m pytest -q -p no:cacheprovider -n 2 tests/
 step "notebook hygiene"                  "$PY" tools/notebooks.py check
 # Two notebooks at a time: much of a chapter is single-threaded Python (kernel start, plotting,
 # small training steps), so two at once keep both cores busy.

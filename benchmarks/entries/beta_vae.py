@@ -7,7 +7,8 @@ The sweeps vary only the seed, β or the training length of the recipe's setting
 * ``beta-vae-shapes-seeds``: the recipe over seeds 0, 1, 2 (mean ± sd of MIG and DCI);
 * ``beta-vae-beta-sweep``: β in 0, 1, 4, 8, 12, 16, each over seeds 0, 1, 2;
 * ``beta-vae-mig-vs-steps``: held-out MIG and KL of the recipe after every epoch (one seed;
-  the measuring time counts as training time).
+  the measuring time counts as training time);
+* ``beta-vae-annealed-seeds``: ``beta-vae-shapes-annealed`` (β = 12, then 2) over seeds 0, 1, 2.
 
 Quick run: ``python benchmarks/run.py --model beta-vae-beta-sweep --epochs 1 --limit 500``.
 """
@@ -23,6 +24,7 @@ from .common import REGISTRY, Outcome, entry, recipe_entry
 SEEDS = (0, 1, 2)
 BETAS = (0.0, 1.0, 4.0, 8.0, 12.0, 16.0)
 RECIPE = "beta-vae-shapes"
+ANNEALED = "beta-vae-shapes-annealed"
 
 recipe_entry(RECIPE, primary="mig", direction="higher")
 recipe_entry("beta-vae-shapes-beta0", primary="mig", direction="higher")
@@ -57,6 +59,12 @@ def _summary(prefix: str, runs: list[dict]) -> dict:
     return out
 
 
+def _annealed(scale):
+    from deep_unsupervised import recipes
+
+    return recipes.get(ANNEALED).settings(scale)
+
+
 def _settings_dict():
     from deep_unsupervised import recipes
 
@@ -75,6 +83,24 @@ def seeds(s, ctx):
         data = data or R.load_shapes(settings, limit=ctx.limit)
         model, quality = _run(settings, data, ctx, f"seed {seed}")
         runs.append(quality)
+    return Outcome(params=model.count_params(), quality=_summary("", runs),
+                   n_train=len(data.x_train), n_test=len(data.x_test))
+
+
+@entry("beta-vae-annealed-seeds", chapter="beta_vae",
+       settings={**dataclasses.asdict(_annealed("ci")), "seeds": SEEDS},
+       primary="mig_mean", direction="higher",
+       description="β 12 then 2 (beta-vae-shapes-annealed) over 3 seeds: MIG and DCI, mean ± sd")
+def annealed_seeds(s, ctx):
+    from deep_unsupervised.recipes import beta_vae as R
+
+    data, runs, model = None, [], None
+    for seed in SEEDS:
+        settings = dataclasses.replace(_annealed(ctx.scale), epochs=s.epochs, seed=seed)
+        data = data or R.load_shapes(settings, limit=ctx.limit)
+        with ctx.training():
+            model = R.train_beta_vae(settings, data, label=f"annealed, seed {seed}")
+        runs.append(R.evaluate_beta_vae(settings, model, data))
     return Outcome(params=model.count_params(), quality=_summary("", runs),
                    n_train=len(data.x_train), n_test=len(data.x_test))
 
@@ -118,3 +144,5 @@ def mig_vs_steps(s, ctx):
 for _name in ("beta-vae-shapes-seeds", "beta-vae-beta-sweep", "beta-vae-mig-vs-steps"):
     # each sweep runs the recipe, varying only seed, β or length: its settings are the recipe's
     REGISTRY[_name] = dataclasses.replace(REGISTRY[_name], recipe=RECIPE)
+REGISTRY["beta-vae-annealed-seeds"] = dataclasses.replace(REGISTRY["beta-vae-annealed-seeds"],
+                                                          recipe=ANNEALED)

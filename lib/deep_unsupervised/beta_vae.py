@@ -15,7 +15,9 @@ capacity-controlled objective of Burgess et al. (2018).
       reconstruction + γ |KL − C(t)|            (capacity > 0, Burgess et al.)
 
   where the target C(t) is held at 0 until step ``capacity_start`` and then grows linearly to
-  ``capacity`` nats at step ``capacity_end``; γ is the ``beta`` argument.
+  ``capacity`` nats at step ``capacity_end``; γ is the ``beta`` argument. The model counts its
+  own training steps (``steps_seen``), so C(t) also works on the JAX backend. Optionally β
+  drops from ``beta`` to ``beta_final`` at step ``final_from`` (β annealing).
 """
 
 from __future__ import annotations
@@ -141,6 +143,9 @@ class BetaVAE(V.VAE):
     Args:
         encoder, decoder, likelihood, seed: as for ``vae.VAE``.
         beta: the KL weight β; with a capacity, the weight γ of |KL − C(t)|.
+        beta_final, final_from: if ``beta_final`` is given, β drops from ``beta`` to
+            ``beta_final`` at training step ``final_from`` (a strong β first aligns the first
+            elements with the factors that pay most; the weaker one then lets further factors in).
         capacity: the final target C in nats (0: the plain β-VAE objective).
         capacity_start, capacity_end: the training steps between which C(t) grows from 0 to
             ``capacity`` (it is 0 before and ``capacity`` after).
@@ -149,13 +154,20 @@ class BetaVAE(V.VAE):
     """
 
     def __init__(self, encoder, decoder, beta=4.0, capacity=0.0, capacity_start=0,
-                 capacity_end=1, **kwargs):
+                 capacity_end=1, beta_final=None, final_from=0, **kwargs):
         super().__init__(encoder, decoder, beta=beta, **kwargs)
+        self.beta_final = None if beta_final is None else check_float("beta_final", beta_final,
+                                                                       low=0)
+        self.final_from = check_int("final_from", final_from, low=0)
         self.capacity = check_float("capacity", capacity, low=0)
         self.capacity_start = check_int("capacity_start", capacity_start, low=0)
         self.capacity_end = check_int("capacity_end", capacity_end, low=self.capacity_start + 1)
         if self.capacity > 0:  # only then is there a target to show
             self.capacity_tracker = keras.metrics.Mean(name="capacity")
+        # training steps seen, counted by the model itself: under JAX the optimiser's
+        # ``iterations`` cannot be read inside the (stateless) loss computation
+        self.steps_seen = keras.Variable(0, dtype="int32", trainable=False, name="steps_seen",
+                                         aggregation="only_first_replica")
 
     def capacity_at(self, step):
         """C(step) in nats: 0 before ``capacity_start``, linear up to ``capacity`` at the end."""
@@ -163,16 +175,34 @@ class BetaVAE(V.VAE):
         frac = (step - self.capacity_start) / (self.capacity_end - self.capacity_start)
         return self.capacity * ops.clip(frac, 0.0, 1.0)
 
+    def beta_at(self, step):
+        """β at a training step: ``beta``, then ``beta_final`` from step ``final_from`` on."""
+        if self.beta_final is None:
+            return self.beta
+        return ops.where(ops.less(step, self.final_from), self.beta, self.beta_final)
+
     def elbo_terms(self, x, outputs):
-        """(loss, reconstruction, kl) with the β-VAE or the capacity objective."""
+        """(loss, reconstruction, kl) with the β-VAE or the capacity objective.
+
+        ``x`` may hold bytes (0/1 pixels as uint8, as the 64×64 data sets are kept to save
+        memory); it is cast to the decoder's float type here."""
+        x = ops.cast(x, outputs[0].dtype)
         _, reconstruction, kl = super().elbo_terms(x, outputs)
+        step = ops.copy(self.steps_seen.value)        # read before ``compute_loss`` counts
         if self.capacity == 0:
-            return reconstruction + self.beta * kl, reconstruction, kl
-        step = self.optimizer.iterations if self.optimizer is not None else 0
+            return reconstruction + self.beta_at(step) * kl, reconstruction, kl
         target = self.capacity_at(step)
         self.capacity_tracker.update_state(target)
         return reconstruction + self.beta * ops.abs(kl - target), reconstruction, kl
 
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """``vae.VAE.compute_loss``; a training step also advances ``steps_seen``."""
+        loss = super().compute_loss(x, y, y_pred, sample_weight, training)
+        if training:
+            self.steps_seen.assign_add(1)
+        return loss
+
     def get_config(self):
         return {**super().get_config(), "capacity": self.capacity,
-                "capacity_start": self.capacity_start, "capacity_end": self.capacity_end}
+                "capacity_start": self.capacity_start, "capacity_end": self.capacity_end,
+                "beta_final": self.beta_final, "final_from": self.final_from}

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from . import autodiff
 from .gan import TwoPlayerModel, _check_net
 from .validation import check_array, check_float, check_int, check_ints, described, invalid
 
@@ -59,8 +60,9 @@ class CycleGAN(TwoPlayerModel):
     """Unpaired translation between domains A and B (Zhu et al., 2017), least-squares losses.
 
     Train on a dataset yielding unpaired ``(a, b)`` batches. The generators and the
-    discriminators have their own optimisers, so ``train_step`` is backend-specific (TensorFlow;
-    a JAX version would sit beside :meth:`_train_step_tensorflow`).
+    discriminators have their own optimisers; as for :class:`~deep_unsupervised.gan.GAN`, the
+    losses are written once and :mod:`~deep_unsupervised.autodiff` takes the gradients on
+    TensorFlow or JAX.
 
     Args:
         g_ab, g_ba: the translators A -> B and B -> A.
@@ -124,25 +126,29 @@ class CycleGAN(TwoPlayerModel):
                     + ops.mean(ops.square(d(ops.stop_gradient(fake), training=True))))
         return loss
 
+    def player_weights(self):
+        return (self.d_a.trainable_weights + self.d_b.trainable_weights,
+                self.g_ab.trainable_weights + self.g_ba.trainable_weights)
+
+    def _generator_objective(self, a, b):
+        fake_a, fake_b, adv, cycle, identity = self.generator_losses(a, b)
+        total = adv + self.cycle_weight * cycle + self.identity_weight * identity
+        return total, (fake_a, fake_b, adv, cycle, identity)
+
+    def _discriminator_objective(self, a, b, fake_a, fake_b):
+        loss = self.discriminator_loss(a, b, fake_a, fake_b)
+        return loss, loss  # (the loss to differentiate, the value to report)
+
+    @autodiff.any_backend
     def train_step(self, data):
-        if keras.backend.backend() != "tensorflow":
-            raise NotImplementedError("CycleGAN.train_step is written for the TensorFlow backend "
-                                      f"only; the backend is {keras.backend.backend()!r}")
-        return self._train_step_tensorflow(data)
-
-    def _train_step_tensorflow(self, data):
-        import tensorflow as tf
-
+        """One update of the translators (through fixed discriminators), then of the
+        discriminators (real -> 1, translated -> 0)."""
         a, b = data
-        with tf.GradientTape() as tape:  # translators, through fixed discriminators
-            fake_a, fake_b, adv, cycle, identity = self.generator_losses(a, b)
-            g_total = adv + self.cycle_weight * cycle + self.identity_weight * identity
-        g_vars = self.g_ab.trainable_weights + self.g_ba.trainable_weights
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_total, g_vars), g_vars))
-        with tf.GradientTape() as tape:  # discriminators: real -> 1, translated -> 0
-            d_loss = self.discriminator_loss(a, b, fake_a, fake_b)
-        d_vars = self.d_a.trainable_weights + self.d_b.trainable_weights
-        self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
+        d_weights, g_weights = self.player_weights()
+        fake_a, fake_b, adv, cycle, identity = self._update(
+            self.g_optimizer, g_weights, lambda: self._generator_objective(a, b))
+        d_loss = self._update(self.d_optimizer, d_weights,
+                              lambda: self._discriminator_objective(a, b, fake_a, fake_b))
         values = {"g_adv": adv, "cycle": cycle, "identity": identity, "d_loss": d_loss}
         for name, tracker in self.trackers.items():
             tracker.update_state(values[name])

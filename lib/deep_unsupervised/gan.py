@@ -15,6 +15,7 @@ import contextlib
 import keras
 from keras import layers, ops
 
+from . import autodiff
 from .validation import check_choice, check_float, check_int, check_ints, invalid
 
 LOSSES = ("minimax", "non_saturating", "wasserstein")
@@ -58,25 +59,23 @@ def generator_loss(logits, loss="non_saturating"):
     return -ops.mean(logits)
 
 
-def gradient_penalty(critic, x_real, x_fake):
+def gradient_penalty(critic, x_real, x_fake, seed=None):
     """WGAN-GP term ``E[(||grad_x critic(x_hat)||_2 - 1)^2]`` on random interpolates ``x_hat``.
 
     A 1-Lipschitz critic has gradient norm at most 1 everywhere; the optimal one has norm
     exactly 1 on lines between real and generated points, which is where the penalty is applied
-    (Gulrajani et al., 2017). TensorFlow only: the inner gradient needs a ``GradientTape``.
+    (Gulrajani et al., 2017). The inner gradient, with respect to ``x_hat``, comes from
+    :func:`~deep_unsupervised.autodiff.input_gradient` (a tape on TensorFlow, ``jax.grad`` on
+    JAX); ``seed`` (a ``keras.random.SeedGenerator``) draws the interpolation weights.
     """
-    import tensorflow as tf
-
     if tuple(x_real.shape[1:]) != tuple(x_fake.shape[1:]):
         raise invalid("x_fake", f"samples of shape {tuple(x_real.shape[1:])} like x_real",
                       tuple(x_fake.shape[1:]))
     shape = (ops.shape(x_real)[0],) + (1,) * (len(x_real.shape) - 1)
-    eps = keras.random.uniform(shape)
+    eps = keras.random.uniform(shape, seed=seed)
     x_hat = eps * x_real + (1.0 - eps) * x_fake
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        scores = critic(x_hat, training=True)
-    grads = ops.reshape(tape.gradient(scores, x_hat), (ops.shape(x_hat)[0], -1))
+    grads = autodiff.input_gradient(lambda t: critic(t, training=True), x_hat)
+    grads = ops.reshape(grads, (ops.shape(x_hat)[0], -1))
     norms = ops.sqrt(ops.sum(ops.square(grads), axis=1) + 1e-12)
     return ops.mean(ops.square(norms - 1.0))
 
@@ -91,8 +90,12 @@ def remapper_disabled():
     through a convolutional discriminator, the gradient penalty, the CycleGAN translators through
     their discriminators. Wrap the ``fit`` of such a model in it (the recipes of
     ``recipes/dcgan.py`` do); the option is read when the training function is first optimised,
-    i.e. inside the ``fit``, and the toy MLP GANs do not need it.
+    i.e. inside the ``fit``, and the toy MLP GANs do not need it. On other backends (JAX) it
+    does nothing.
     """
+    if keras.backend.backend() != "tensorflow":
+        yield
+        return
     import tensorflow as tf
 
     before = tf.config.optimizer.get_experimental_options().get("remapping", True)
@@ -104,8 +107,40 @@ def remapper_disabled():
 
 
 # -- the model -----------------------------------------------------------------------------------
+class PlayerOptimizers:
+    """A two-player model's two optimisers, seen by Keras's trainers as its one ``optimizer``.
+
+    Keras's JAX trainer passes the variables of ``model.optimizer`` (one optimiser) through each
+    compiled step and writes them back after the epoch; a GAN has two optimisers, so its
+    ``optimizer`` is this pair, whose ``variables`` are both optimisers' variables. ``build``
+    gives each optimiser its own player's weights.
+    """
+
+    def __init__(self, model):
+        self.model = model
+
+    @property
+    def variables(self):
+        return self.model.d_optimizer.variables + self.model.g_optimizer.variables
+
+    @property
+    def built(self):
+        return self.model.d_optimizer.built and self.model.g_optimizer.built
+
+    def build(self, variables=None):
+        """Build both optimisers, each on its player's weights (``variables`` is ignored)."""
+        d_weights, g_weights = self.model.player_weights()
+        self.model.d_optimizer.build(d_weights)
+        self.model.g_optimizer.build(g_weights)
+
+
 class TwoPlayerModel(keras.Model):
-    """A model whose two players are trained by two separate optimisers (GAN, CycleGAN)."""
+    """A model whose two players are trained by two separate optimisers (GAN, CycleGAN).
+
+    Subclasses define ``player_weights()``, returning the discriminators' and the generators'
+    trainable weights, and a stateful ``train_step`` decorated with
+    :func:`~deep_unsupervised.autodiff.any_backend`.
+    """
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         """``d_optimizer`` updates the discriminator(s), ``g_optimizer`` the generator(s)."""
@@ -113,8 +148,24 @@ class TwoPlayerModel(keras.Model):
             if not isinstance(opt, keras.optimizers.Optimizer):
                 raise TypeError(f"Invalid value for argument '{name}': expected a Keras "
                                 f"optimizer, received {name}={type(opt).__name__}")
-        super().compile(**kwargs)
+        super().compile(optimizer=None, **kwargs)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        self.optimizer = PlayerOptimizers(self)
+
+    def player_weights(self):
+        """``(discriminator weights, generator weights)``: what each optimiser updates."""
+        raise NotImplementedError
+
+    def _update(self, optimizer, weights, objective):
+        """One step of ``optimizer`` on ``weights`` down the gradient of ``objective``.
+
+        ``objective()`` returns ``(loss, aux)``; the gradient is taken by
+        :func:`~deep_unsupervised.autodiff.value_and_grad` (a ``GradientTape`` on TensorFlow,
+        ``jax.value_and_grad`` on JAX). Returns ``aux``.
+        """
+        _, aux, grads = autodiff.value_and_grad(objective, weights, self)
+        optimizer.apply(grads, weights)
+        return aux
 
 
 @keras.saving.register_keras_serializable(package="deep_unsupervised")
@@ -124,8 +175,10 @@ class GAN(TwoPlayerModel):
     1. train D to call real data real;  2. train D to call generated data fake;
     3. update G, through the fixed D, to make D call its samples real.
     Steps 1-2 repeat ``d_steps`` times per batch (the WGAN critic is usually trained more than G).
-    Two optimisers meet in one step, so ``train_step`` is backend-specific (TensorFlow here; a
-    JAX version would sit beside :meth:`_train_step_tensorflow`, as in the keras-io examples).
+    The losses are written once (:meth:`discriminator_objective`, :meth:`generator_objective`);
+    two optimisers meet in one step, so the gradients are taken by
+    :mod:`~deep_unsupervised.autodiff`, with a ``GradientTape`` on TensorFlow and
+    ``jax.value_and_grad`` in a stateless step on JAX.
 
     Args:
         generator: maps ``(batch, latent_dim)`` noise to samples.
@@ -195,53 +248,59 @@ class GAN(TwoPlayerModel):
     def _noise(self, batch_size):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def train_step(self, data):
-        if keras.backend.backend() != "tensorflow":
-            raise NotImplementedError("GAN.train_step is written for the TensorFlow backend "
-                                      f"only; the backend is {keras.backend.backend()!r}")
-        return self._train_step_tensorflow(data)
+    def player_weights(self):
+        return self.discriminator.trainable_weights, self.generator.trainable_weights
 
-    # -- the TensorFlow training step -------------------------------------------------------------
-    def _apply(self, optimizer, tape, loss, net):
-        grads = tape.gradient(loss, net.trainable_weights)
-        optimizer.apply_gradients(zip(grads, net.trainable_weights))
+    # -- the losses, from the networks' outputs (the same code on every backend) -----------------
+    def discriminator_objective(self, x_real, x_fake):
+        """The loss of steps 1 and 2, ``(total, (loss_real, loss_fake, penalty))``.
 
+        Step 1's loss (real data called real) plus step 2's (fakes called fake), plus the
+        weighted gradient penalty for WGAN-GP; the penalty is returned unweighted.
+        """
+        loss_real = discriminator_real_loss(self.discriminator(x_real, training=True),
+                                            self.loss_name)  # step 1
+        loss_fake = discriminator_fake_loss(self.discriminator(x_fake, training=True),
+                                            self.loss_name)  # step 2
+        penalty = ops.zeros(())
+        if self.loss_name == "wasserstein" and self.gp_weight > 0:
+            # A traced JAX step needs its own generator; TensorFlow keeps Keras's global one.
+            seed = self.seed_generator if keras.backend.backend() == "jax" else None
+            penalty = gradient_penalty(self.discriminator, x_real, x_fake, seed=seed)
+        return loss_real + loss_fake + self.gp_weight * penalty, (loss_real, loss_fake, penalty)
+
+    def generator_objective(self, z):
+        """The loss of step 3, on the discriminator's verdict on the samples ``G(z)``."""
+        fakes = self.generator(z, training=True)
+        return generator_loss(self.discriminator(fakes, training=True), self.loss_name)
+
+    # -- the three update steps ------------------------------------------------------------------
     def discriminator_step(self, x_real):
         """Update steps 1 and 2: only the discriminator's weights change.
 
-        Step 1's loss (real data called real) and step 2's loss (fresh fakes called fake) are
-        computed separately and their gradients summed into one optimiser update, as in the
-        reference implementations; ``x_real`` also anchors the WGAN gradient penalty.
+        Both losses are computed on fresh fakes and their gradients summed into one optimiser
+        update, as in the reference implementations; ``x_real`` also anchors the penalty.
 
         Returns:
             ``(loss_real, loss_fake, penalty)``; the penalty (0 unless WGAN-GP) is unweighted.
         """
-        import tensorflow as tf
-
         x_fake = self.generator(self._noise(ops.shape(x_real)[0]), training=True)
-        with tf.GradientTape() as tape:
-            loss_real = discriminator_real_loss(self.discriminator(x_real, training=True),
-                                                self.loss_name)  # step 1
-            loss_fake = discriminator_fake_loss(self.discriminator(x_fake, training=True),
-                                                self.loss_name)  # step 2
-            penalty = ops.zeros(())
-            if self.loss_name == "wasserstein" and self.gp_weight > 0:
-                penalty = gradient_penalty(self.discriminator, x_real, x_fake)
-            loss = loss_real + loss_fake + self.gp_weight * penalty
-        self._apply(self.d_optimizer, tape, loss, self.discriminator)
-        return loss_real, loss_fake, penalty
+        return self._update(self.d_optimizer, self.discriminator.trainable_weights,
+                            lambda: self.discriminator_objective(x_real, x_fake))
 
     def generator_step(self, batch_size):
         """Update step 3: gradients flow through D, but only the generator's weights change."""
-        import tensorflow as tf
+        z = self._noise(batch_size)
 
-        with tf.GradientTape() as tape:
-            fakes = self.generator(self._noise(batch_size), training=True)
-            loss = generator_loss(self.discriminator(fakes, training=True), self.loss_name)
-        self._apply(self.g_optimizer, tape, loss, self.generator)
-        return loss
+        def objective():
+            loss = self.generator_objective(z)
+            return loss, loss  # (the loss to differentiate, the value to report)
 
-    def _train_step_tensorflow(self, data):
+        return self._update(self.g_optimizer, self.generator.trainable_weights, objective)
+
+    @autodiff.any_backend
+    def train_step(self, data):
+        """Steps 1-2 ``d_steps`` times, then step 3, on one batch of real data."""
         x_real = data[0] if isinstance(data, tuple) else data
         for _ in range(self.d_steps):
             loss_real, loss_fake, penalty = self.discriminator_step(x_real)  # steps 1 and 2

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import ops
 
+from . import autodiff
 from .plotting import image_grid
 from .validation import check_array, check_float, check_int, described, invalid
 
@@ -188,23 +189,26 @@ def loss_slice(model: keras.Model, x, y, span: float = 1.0, n: int = 21, seed: i
 def signal_statistics(model: keras.Model, x, y) -> dict[str, np.ndarray]:
     """Per Dense layer: std of its outputs (forward signal) and std of dL/dW (backward signal).
 
-    Uses ``tf.GradientTape``: Keras 3 has no backend-neutral gradient call outside ``fit``.
+    The gradient comes from :func:`deep_unsupervised.autodiff.value_and_grad` (a tape on
+    TensorFlow, ``jax.value_and_grad`` on JAX): Keras 3 has no gradient call outside ``fit``.
 
     Returns:
         dict with ``layers`` (names), ``activation_std`` and ``gradient_std`` (one value per layer).
     """
-    import tensorflow as tf
-
     _check_model(model)
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if not dense:
         raise invalid("model", "a model with Dense layers", described(f"'{model.name}' has none"))
     probe = keras.Model(model.inputs, [layer.output for layer in dense])
-    x = tf.convert_to_tensor(np.asarray(x, dtype="float32"))
-    with tf.GradientTape() as tape:
+    x = ops.convert_to_tensor(np.asarray(x, dtype="float32"))
+
+    def objective():
         acts = probe(x, training=False)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, acts[-1]))
-    grads = tape.gradient(loss, [layer.kernel for layer in dense])
+        return ops.mean(keras.losses.sparse_categorical_crossentropy(y, acts[-1])), acts
+
+    _, acts, grads = autodiff.value_and_grad(objective, [layer.kernel for layer in dense], probe)
+    acts = [ops.convert_to_numpy(a) for a in acts]
+    grads = [None if g is None else ops.convert_to_numpy(g) for g in grads]
     return {
         "layers": [layer.name for layer in dense],
         "activation_std": np.array([float(np.std(a)) for a in acts]),

@@ -22,6 +22,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from . import autodiff
 from .validation import check_array, check_float, check_int, described, invalid
 
 MAX_ENUMERATED_UNITS = 20  # 2**20 states: the most the exact functions will enumerate
@@ -150,6 +151,9 @@ class RBM(keras.Model):
         x_flipped = ops.abs(x - flip)
         return self.n_visible * ops.log_sigmoid(self.free_energy(x_flipped) - self.free_energy(x))
 
+    # CD-k needs no autodiff: the steps are keras.ops arithmetic and variable updates, written
+    # once; ``any_backend`` lets JAX's trainer, which passes variable values in and out, run them.
+    @autodiff.any_backend
     def train_step(self, data):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         dW, da, db, reconstruction = self.cd_gradient(x)
@@ -160,6 +164,7 @@ class RBM(keras.Model):
         self.free_energy_tracker.update_state(ops.mean(self.free_energy(x)))
         return {m.name: m.result() for m in (self.recon_tracker, self.free_energy_tracker)}
 
+    @autodiff.any_backend
     def test_step(self, data):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         reconstruction = self.gibbs_step(x)[0]

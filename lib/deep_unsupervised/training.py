@@ -14,6 +14,7 @@ import time
 import keras
 import numpy as np
 
+from . import distribution
 from .runtime import Timer, configure_environment, setup  # noqa: F401  (re-exported)
 from .validation import check_choice, check_float, check_int, invalid
 
@@ -73,6 +74,20 @@ def _n_examples(x) -> int | None:
         return None
 
 
+def _even_batches(x, y, validation_data, batch_size):
+    """Drop the few examples that would leave a replica an uneven share (see ``even_rows``)."""
+    keep = distribution.even_rows(_n_examples(x), batch_size)
+    if keep != _n_examples(x):
+        x, y = x[:keep], (None if y is None else y[:keep])
+    parts = validation_data if isinstance(validation_data, (tuple, list)) else (validation_data,)
+    n_val = None if validation_data is None else _n_examples(parts[0])
+    keep = distribution.even_rows(n_val, batch_size)
+    if keep != n_val:
+        parts = tuple(v if v is None else v[:keep] for v in parts)
+        validation_data = parts if isinstance(validation_data, (tuple, list)) else parts[0]
+    return x, y, validation_data
+
+
 def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = None,
         learning_rate: float = 1e-3, optimizer="adam", schedule: str = "constant",
         decay_alpha: float = 0.0, steps: int | None = None, loss=None, metrics=None,
@@ -99,6 +114,11 @@ def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = 
         steps_per_execution: steps per call into the backend (default
             :data:`STEPS_PER_EXECUTION`).
 
+    Inside :func:`deep_unsupervised.distribution.data_parallel` (every recipe's ``train``), the
+    model built there is trained on all its devices; ``batch_size`` is then the global batch,
+    split evenly across the devices (the last batch of an epoch may lose up to N - 1 examples
+    so that it splits too; see :func:`deep_unsupervised.distribution.even_rows`).
+
     Returns:
         The ``History`` of ``model.fit``.
     """
@@ -109,6 +129,10 @@ def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = 
     if y is not None and n is not None and _n_examples(y) not in (None, n):
         raise invalid("y", f"as many rows as x ({n})", f"{_n_examples(y)} rows")
     spe = check_int("steps_per_execution", steps_per_execution or STEPS_PER_EXECUTION, low=1)
+    # inside distribution.data_parallel(): a model it can train, batches split evenly
+    distribution.check_model(model)
+    spe = distribution.steps_per_execution(spe)
+    x, y, validation_data = _even_batches(x, y, validation_data, batch_size)
     if compile_kwargs is not None:
         model.compile(**compile_kwargs, steps_per_execution=spe)
     else:

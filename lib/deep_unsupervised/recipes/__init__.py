@@ -21,6 +21,7 @@ module level, so that listing recipes is quick; their functions import Keras whe
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import os
 import pkgutil
@@ -51,7 +52,9 @@ class Recipe:
         description: one line for listings.
         presets: ``{"ci": settings, "full": settings}``, frozen dataclass instances.
         train: ``train(settings, data, *, callbacks=(), label=None)`` returning the trained model
-            (or whatever the experiment produces).
+            (or whatever the experiment produces). It runs inside
+            ``distribution.data_parallel()``: data-parallel when several accelerators are
+            visible (or ``$BOOK_DEVICES`` asks for it), unchanged on one device.
         load: ``load(settings, limit=None)`` returning the experiment's data (``limit`` caps every
             data set, for quick runs and tests); ``None`` when the experiment makes its own.
         evaluate: ``evaluate(settings, trained, data)`` returning ``{metric: value}`` on held-out
@@ -79,10 +82,33 @@ class Recipe:
             if not (dataclasses.is_dataclass(settings) and settings.__dataclass_params__.frozen):
                 raise invalid("presets", "frozen dataclass instances",
                               f"{scale}={type(settings).__name__}")
+        if not hasattr(self.train, "_data_parallel"):  # already wrapped: dataclasses.replace
+            object.__setattr__(self, "train", _data_parallel(self.train))
 
     def settings(self, scale: str | None = None):
         """The settings at ``scale`` (default: ``$BOOK_SCALE`` or ``"ci"``)."""
         return self.presets[current_scale(scale)]
+
+
+def _data_parallel(train: Callable) -> Callable:
+    """``train`` run inside :func:`deep_unsupervised.distribution.data_parallel`: every recipe
+    trains on all visible accelerators when there are several, and exactly as written otherwise.
+    A model data_parallel() cannot train (a GAN's own step on TensorFlow) is trained again on one
+    device, after a one-line notice. The unwrapped function is ``recipe.train.__wrapped__``."""
+
+    @functools.wraps(train)
+    def wrapped(*args, **kwargs):
+        from ..distribution import OneDeviceOnly, data_parallel
+
+        try:
+            with data_parallel():
+                return train(*args, **kwargs)
+        except OneDeviceOnly as error:  # raised by fit; train() seeds itself: a fresh start
+            print(f"{train.__name__}: trained on one device ({error.reason})")
+        return train(*args, **kwargs)
+
+    wrapped._data_parallel = True
+    return wrapped
 
 
 def per_scale(ci, full, scale: str | None = None):

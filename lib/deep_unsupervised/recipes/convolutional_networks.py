@@ -42,5 +42,10 @@ CNN = register(Recipe(
     description="small CNN (conv 16, conv 32, dense 64) on 15,000 digits; test accuracy",
     presets={"ci": CNNSettings(), "full": CNNSettings(n_train=60_000, epochs=12)},
     train=train_cnn, load=load_mnist_head, evaluate=evaluate_classifier,
-    source="the Keras 'mnist_cnn' example trains a similar CNN on 60,000 digits for 12 "
-           "epochs; the book keeps the lecture's rule-of-thumb widths 16 and 32"))
+    source="the Keras example 'mnist_cnn' (60,000 digits, 12 epochs, batches of 128, "
+           "Adadelta; conv 32 and 64, dense 128, dropout); 'full' uses its data, epochs and "
+           "batch size. The book keeps the lecture's widths 16 and 32, a pooling after each "
+           "convolution, dense 64 without dropout, and Adam. 'ci' trains 15,000 digits for 5 "
+           "epochs.",
+    target="99.25 % test accuracy, reported by the Keras 'mnist_cnn' example for its larger "
+           "network"))

@@ -68,8 +68,9 @@ FOUR_CLASS_SOFTMAX = register(Recipe(
     presets={"ci": FourClassSettings(hidden=()),
              "full": FourClassSettings(hidden=(), n_points=30_000, n_fit=20_000)},
     train=train_four_class, load=load_four_class, evaluate=evaluate_classifier,
-    source="the lecture's slide 'Back in business'; no published scale ('full': ten times "
-           "the points)"))
+    source="the lecture's slide 'Back in business'; a generated problem with no published "
+           "setting ('full': ten times the points).",
+    target="none: generated data"))
 
 FOUR_CLASS_MLP = register(Recipe(
     name="four-class-mlp", chapter="neural_networks",
@@ -77,8 +78,9 @@ FOUR_CLASS_MLP = register(Recipe(
     presets={"ci": FourClassSettings(),
              "full": FourClassSettings(n_points=30_000, n_fit=20_000)},
     train=train_four_class, load=load_four_class, evaluate=evaluate_classifier,
-    source="the lecture's slide 'Fully connected layers'; no published scale ('full': ten "
-           "times the points)"))
+    source="the lecture's slide 'Fully connected layers'; a generated problem with no "
+           "published setting ('full': ten times the points).",
+    target="none: generated data"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,5 +126,9 @@ MLP = register(Recipe(
     description="MLP 784-256-128-10 (ReLU) on 15,000 digits; test accuracy",
     presets={"ci": MLPSettings(), "full": MLPSettings(n_train=60_000, epochs=20)},
     train=train_mlp, load=load_mnist_head, evaluate=evaluate_classifier,
-    source="a standard MNIST MLP (e.g. the Keras 'mnist_mlp' example: 60,000 digits, 20 "
-           "epochs, 512-512 with dropout); the book keeps the lecture-sized 256-128"))
+    source="the Keras example 'mnist_mlp' (60,000 digits, 20 epochs, batches of 128, "
+           "RMSprop, 512-512 with dropout 0.2); 'full' uses its data, epochs and batch size. The "
+           "book keeps the lecture-sized 256-128 without dropout and Adam. 'ci' trains 15,000 "
+           "digits for 5 epochs.",
+    target="98.40 % test accuracy, reported by the Keras 'mnist_mlp' example for its larger "
+           "512-512 network with dropout"))
