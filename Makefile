@@ -52,7 +52,7 @@ browser:
 execute: setup
 	$(PY) tools/notebooks.py execute $(NOTEBOOKS)
 
-# Every model of the book at its chapter's settings (17 minutes on the two-core build machine); the appendix
+# Every model of the book at its chapter's settings (a little over an hour on the two-core build machine); the appendix
 # "Results at a glance" renders the file.
 benchmarks: setup
 	$(PY) benchmarks/run.py --json benchmarks/results.json

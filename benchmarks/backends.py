@@ -142,14 +142,21 @@ def summary(path: Path) -> dict:
 
     Returns:
         ``{"n": models measured on both backends, "jax_faster": how many ran faster on JAX,
-        "median_ratio": median TF/JAX steady time per epoch, "min_ratio", "max_ratio"}``.
+        "median_ratio": median TF/JAX steady time per epoch, "min_ratio", "max_ratio",
+        "epoch_seconds_<backend>": one steady epoch of every model, summed,
+        "compile_seconds_<backend>": the first epochs' extra time, summed}``.
     """
-    ratios = sorted(r["ratio"] for r in json.loads(Path(path).read_text())["results"]
-                    if r.get("ratio") is not None)
+    done = [r for r in json.loads(Path(path).read_text())["results"] if r.get("ratio") is not None]
+    ratios = sorted(r["ratio"] for r in done)
     mid = len(ratios) // 2
     median = ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
+    total = {b: sum(r[b]["steady_seconds_per_epoch"] for r in done) for b in BACKENDS}
+    compile_ = {b: sum(r[b]["compile_seconds"] for r in done) for b in BACKENDS}
     return {"n": len(ratios), "jax_faster": sum(r > 1 for r in ratios),
-            "median_ratio": median, "min_ratio": ratios[0], "max_ratio": ratios[-1]}
+            "median_ratio": median, "min_ratio": ratios[0], "max_ratio": ratios[-1],
+            "epoch_seconds_tensorflow": total["tensorflow"], "epoch_seconds_jax": total["jax"],
+            "compile_seconds_tensorflow": compile_["tensorflow"],
+            "compile_seconds_jax": compile_["jax"]}
 
 
 def markdown_table(path: Path) -> str:

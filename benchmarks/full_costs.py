@@ -60,11 +60,22 @@ def _steps(model, x, batch_size, kwargs) -> int:
 
 
 @contextlib.contextmanager
-def _counting(fits: list):
-    """``keras.Model.fit`` records (model key, epochs, steps per epoch) and trains nothing."""
+def _fit_replaced_by(fit):
+    """``keras.Model.fit`` is ``fit`` inside the block, and Keras's own again after it."""
     import keras
 
     real = keras.Model.fit
+    keras.Model.fit = fit
+    try:
+        yield
+    finally:
+        keras.Model.fit = real
+
+
+@contextlib.contextmanager
+def _counting(fits: list):
+    """``keras.Model.fit`` records (model key, epochs, steps per epoch) and trains nothing."""
+    import keras
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, **kwargs):
         fits.append((_key(self), epochs, _steps(self, x, batch_size, kwargs)))
@@ -74,11 +85,8 @@ def _counting(fits: list):
         self.history = history
         return history
 
-    keras.Model.fit = fit
-    try:
+    with _fit_replaced_by(fit):
         yield
-    finally:
-        keras.Model.fit = real
 
 
 @contextlib.contextmanager
@@ -114,11 +122,8 @@ def _timing(per_step: dict):
         per_step.setdefault(_key(self), []).append(timer.per_step)
         return history
 
-    keras.Model.fit = fit
-    try:
+    with _fit_replaced_by(fit):
         yield
-    finally:
-        keras.Model.fit = real
 
 
 @contextlib.contextmanager

@@ -1,5 +1,6 @@
 """runtime: setup() and the environment; the package's import is cheap and changes nothing."""
 
+import os
 import subprocess
 import sys
 
@@ -37,3 +38,15 @@ def test_timer_measures_wall_time():
     with du.Timer() as t:
         time.sleep(0.01)
     assert 0.005 < t.seconds < 1.0
+
+
+def test_setup_on_tensorflow_does_not_load_jax_but_leaves_it_importable():
+    # TensorFlow imports JAX at start-up when it is installed (tf.lite); setup() keeps it out of
+    # TensorFlow kernels (about 120 MB each), and a reader can still import it.
+    code = ("import sys, deep_unsupervised as du; du.setup(style=False); import keras; "
+            "assert keras.backend.backend() == 'tensorflow'; "
+            "assert 'jax' not in sys.modules, 'setup loaded JAX'; "
+            "import importlib.util; "
+            "assert importlib.util.find_spec('jax') is None or __import__('jax')")
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
