@@ -17,7 +17,8 @@ runtime.configure_environment()  # before any test imports Keras: quiet TensorFl
 # Keras backend, so the second run of the suite, on JAX (tools/test_all.sh), skips them.
 BACKEND_FREE = ("test_benchmark_files.py", "test_citation.py", "test_corrections.py",
                 "test_pdf.py", "test_repository.py", "test_slides.py", "test_results.py",
-                "test_report_sweeps.py", "test_backends.py", "test_full_costs.py")
+                "test_report_sweeps.py", "test_backends.py", "test_full_costs.py",
+                "test_full_runs.py")
 # The smoke test of every full preset (one step of each of ~50 recipes) is run on TensorFlow only:
 # on JAX each recipe's first step compiles for seconds (3.5 min in all), and the models' JAX steps
 # are covered by their own unit tests.

@@ -85,3 +85,11 @@ def test_a_stateful_step_trains_through_fit(run_eagerly):
     want = 1.0 - 0.1 * 2 * (residual * X).mean(0) / X.shape[1]
     np.testing.assert_allclose(ops.convert_to_numpy(model.w), want, rtol=1e-5)
     assert int(model.optimizer.iterations) == 1
+
+
+def test_replica_helpers_change_nothing_on_one_device():
+    """replica_mean/replica_share act only inside TensorFlow replicas (test_distribution checks
+    them there); on one device, and on JAX, they return their input and draw as asked."""
+    grads = [np.ones(3, "float32"), None]
+    assert autodiff.replicas() == 1 and autodiff.replica_mean(grads) is grads
+    assert autodiff.replica_share(lambda n: np.arange(n), 5).tolist() == [0, 1, 2, 3, 4]

@@ -74,6 +74,8 @@ def test_epochs_override_changes_every_epoch_count_but_not_the_defaults():
     assert dbn["epochs"] == 20 and dbn["pretrain_epochs"] == 5   # the chapter's settings untouched
     assert not with_epochs(REGISTRY["pca-32"].settings, 2)["epochs"]   # nothing to train per epoch
     assert with_epochs(dbn, None) == dbn
+    budget = REGISTRY["label-budget"].settings   # epochs=None: each representation its own
+    assert budget["epochs"] is None and with_epochs(budget, 2)["epochs"] == 2
 
 
 def test_every_entry_names_an_existing_chapter_and_a_metric_direction():

@@ -159,5 +159,22 @@ def test_beta_drops_at_its_step_and_a_resumed_run_continues_the_schedule():
     first = R.train_beta_vae(dataclasses.replace(s, epochs=1), data, model=None)
     first.beta_final = None                                  # as a plain β-VAE would be
     resumed = R.train_beta_vae(s, data, model=first)
-    assert int(resumed.steps_seen.numpy()) == 4 and int(resumed.optimizer.iterations) == 4
+    # a fresh Adam at the drop: it has seen only the 2 steps after it
+    assert int(resumed.steps_seen.numpy()) == 4 and int(resumed.optimizer.iterations) == 2
     assert (resumed.beta_final, resumed.final_from) == (1.5, 2)
+    kept = R.train_beta_vae(dataclasses.replace(s, epochs=1), data, model=None)
+    kept = R.train_beta_vae(dataclasses.replace(s, reset_optimizer=False), data, model=kept)
+    assert int(kept.optimizer.iterations) == 4                # the same Adam, resumed
+
+
+def test_annealed_recipe_restarts_adam_at_the_drop_in_one_call():
+    import dataclasses
+
+    from deep_unsupervised.recipes import beta_vae as R
+
+    s = R.AnnealedSettings(resolution=16, n_train=32, n_test=32, filters=4, beta=6.0,
+                           beta_final=1.5, final_epoch=1, epochs=3, batch_size=16)
+    model = R.train_beta_vae(s, R.load_shapes(s, limit=32))
+    assert int(model.steps_seen.numpy()) == 6 and int(model.optimizer.iterations) == 4
+    beta0, s12 = R.BETA_0.settings("ci"), R.BETA_VAE.settings("ci")   # differ in β, epochs
+    assert dataclasses.replace(beta0, beta=s12.beta, epochs=s12.epochs) == s12

@@ -133,11 +133,13 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def execute(path: Path, timeout: int | None = 900) -> tuple[float, float]:
+def execute(path: Path, timeout: int | None = 900,
+            cwd: Path | None = None) -> tuple[float, float]:
     """Execute a notebook in place in a fresh kernel; return (wall seconds, kernel peak memory MB).
 
     A cell may run for ``timeout`` seconds, without limit at ``BOOK_SCALE=full``, whose training
-    cells run for hours.
+    cells run for hours. The kernel starts in ``cwd`` (default: the notebook's folder), so that a
+    copy of a chapter runs as the chapter does.
     """
     from nbclient import NotebookClient
 
@@ -146,7 +148,7 @@ def execute(path: Path, timeout: int | None = 900) -> tuple[float, float]:
     nb = nbformat.read(path, as_version=4)
     peak = [0.0]
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
 
     def track_memory(**_):  # after every cell, while the kernel is alive
         pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
@@ -155,7 +157,12 @@ def execute(path: Path, timeout: int | None = 900) -> tuple[float, float]:
 
     client.on_cell_executed = track_memory
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    except Exception:
+        if cwd is not None:  # a copy: keep the partly executed notebook to read
+            nbformat.write(nb, path)
+        raise
     seconds = time.perf_counter() - start
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                           "language": "python"})

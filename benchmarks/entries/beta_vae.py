@@ -6,9 +6,11 @@ The sweeps vary only the seed, β or the training length of the recipe's setting
 
 * ``beta-vae-shapes-seeds``: the recipe over seeds 0, 1, 2 (mean ± sd of MIG and DCI);
 * ``beta-vae-beta-sweep``: β in 0, 1, 4, 8, 12, 16, each over seeds 0, 1, 2;
-* ``beta-vae-mig-vs-steps``: held-out MIG and KL of the recipe after every epoch (one seed;
-  the measuring time counts as training time);
-* ``beta-vae-annealed-seeds``: ``beta-vae-shapes-annealed`` (β = 12, then 2) over seeds 0, 1, 2.
+* ``beta-vae-mig-vs-steps``: held-out MIG and KL of the recipe after every epoch, and of the
+  same training with β = 0 (``b0_`` keys; why the baseline recipe trains only 4 epochs at 'ci');
+  one seed; the measuring time counts as training time;
+* ``beta-vae-annealed-seeds``: ``beta-vae-shapes-annealed`` (β = 12, then 2 with a fresh Adam)
+  over seeds 0, 1, 2 (every metric per seed too).
 
 Quick run: ``python benchmarks/run.py --model beta-vae-beta-sweep --epochs 1 --limit 500``.
 """
@@ -48,14 +50,15 @@ def _run(settings, data, ctx, label, callbacks=()):
     return model, R.evaluate_beta_vae(settings, model, data)
 
 
-def _summary(prefix: str, runs: list[dict]) -> dict:
-    """Mean and sd over seeds of every metric, plus the per-seed MIG."""
+def _summary(prefix: str, runs: list[dict], per_seed=("mig",)) -> dict:
+    """Mean and sd over seeds of every metric, plus the per-seed values of ``per_seed``."""
     out = {}
     for key in runs[0]:
         values = np.array([r[key] for r in runs], dtype=float)
         out[f"{prefix}{key}_mean"] = float(values.mean())
         out[f"{prefix}{key}_sd"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
-    out.update({f"{prefix}mig_seed{i}": float(r["mig"]) for i, r in enumerate(runs)})
+    out.update({f"{prefix}{key}_seed{i}": float(r[key])
+                for key in per_seed for i, r in enumerate(runs)})
     return out
 
 
@@ -101,7 +104,7 @@ def annealed_seeds(s, ctx):
         with ctx.training():
             model = R.train_beta_vae(settings, data, label=f"annealed, seed {seed}")
         runs.append(R.evaluate_beta_vae(settings, model, data))
-    return Outcome(params=model.count_params(), quality=_summary("", runs),
+    return Outcome(params=model.count_params(), quality=_summary("", runs, per_seed=runs[0]),
                    n_train=len(data.x_train), n_test=len(data.x_test))
 
 
@@ -126,7 +129,7 @@ def beta_sweep(s, ctx):
 
 @entry("beta-vae-mig-vs-steps", chapter="beta_vae", settings=_settings_dict(),
        primary="mig", direction="higher",
-       description="the β-VAE recipe: held-out MIG and KL after every epoch")
+       description="the β-VAE recipe, and β = 0: held-out MIG and KL after every epoch")
 def mig_vs_steps(s, ctx):
     from deep_unsupervised import beta_vae as B
     from deep_unsupervised.recipes import beta_vae as R
@@ -137,6 +140,10 @@ def mig_vs_steps(s, ctx):
     model, quality = _run(settings, data, ctx, "MIG vs steps", callbacks=[scores])
     for step, mig, kl in zip(scores.steps, scores.mig, scores.kl):
         quality.update({f"mig_step{step}": mig, f"kl_step{step}": kl})
+    scores = B.CodeScores(data.x_test, data.v_test)  # β = 0 as long: the baseline's length
+    _run(_settings(s, ctx, beta=0.0), data, ctx, "MIG vs steps, β = 0", callbacks=[scores])
+    for step, mig, kl in zip(scores.steps, scores.mig, scores.kl):
+        quality.update({f"b0_mig_step{step}": mig, f"b0_kl_step{step}": kl})
     return Outcome(params=model.count_params(), quality=quality,
                    n_train=len(data.x_train), n_test=len(data.x_test))
 

@@ -115,11 +115,15 @@ def recipe_entry(recipe_name: str, *, primary: str, direction: str, kind: str = 
 
 
 def with_epochs(settings: dict, epochs: int | None) -> dict:
-    """The settings with every non-zero epoch count (training and pre-training) set to ``epochs``."""
+    """The settings with every non-zero epoch count (training and pre-training) set to ``epochs``.
+
+    A sweep over representations (``label-budget``) has ``epochs=None`` for "each its own";
+    ``epochs`` then overrides them all. Models that train nothing (PCA) keep ``None``.
+    """
     out = dict(settings)
     if epochs is not None:
         for key in ("epochs", "pretrain_epochs"):
-            if out.get(key):
+            if out.get(key) or (key == "epochs" and "representations" in out):
                 out[key] = epochs
     return out
 

@@ -19,10 +19,21 @@ written once, as stateful Keras code:
 - :func:`any_backend` lets JAX's trainer call a stateful ``train_step``/``test_step``: it runs the
   step inside a :class:`keras.StatelessScope` that holds the trainer's state, which is what
   Keras's own ``stateless_call`` and ``optimizer.stateless_apply`` do inside.
+
+Data-parallel training (:mod:`deep_unsupervised.distribution`) needs two more things of such a
+step on TensorFlow, where each of N replicas runs it on its share of the batch and the optimiser
+*sums* the replicas' gradients (``keras/src/backend/tensorflow/optimizer.py``,
+``_all_reduce_sum_gradients``): :func:`replica_mean` divides a replica's gradient by N, as
+Keras's own ``train_step`` does to its loss (``scale_loss_for_distribution``), so that the sum is
+the gradient of the global batch's mean; and :func:`replica_share` draws the noise of the global
+batch and hands each replica its rows, where each would otherwise draw the same numbers (the
+replicas' copies of a ``SeedGenerator`` agree). With one device both do nothing, and on JAX
+``DataParallel`` traces the step on the global batch, so neither is needed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import keras
@@ -55,7 +66,59 @@ def value_and_grad(fn, variables, model):
 
     with tf.GradientTape() as tape:
         loss, aux = fn()
-    return loss, aux, tape.gradient(loss, variables)
+    return loss, aux, replica_mean(tape.gradient(loss, variables))
+
+
+def _replica():
+    """``(replica id, N)`` inside one of N > 1 TensorFlow replicas, else ``None``."""
+    if _backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()  # None in a strategy's cross-replica context
+    if context is None or context.num_replicas_in_sync == 1:
+        return None
+    return context.replica_id_in_sync_group, context.num_replicas_in_sync
+
+
+def replicas() -> int:
+    """N inside one of N TensorFlow replicas (in a step under ``MirroredStrategy``), else 1."""
+    replica = _replica()
+    return 1 if replica is None else replica[1]
+
+
+def replica_mean(gradients):
+    """``gradients`` divided by the number of TensorFlow replicas in sync (unchanged elsewhere).
+
+    The optimiser all-reduces the replicas' gradients by summing them; a replica's gradient of
+    the mean loss of its share, divided by N, makes that sum the gradient of the mean loss of
+    the global batch (when the shares are equal, as :func:`deep_unsupervised.training.fit`
+    makes them). Use it for any gradient a step hands to an optimiser by itself (the RBM's CD-k).
+    """
+    replica = _replica()
+    if replica is None:
+        return gradients
+    scale = 1.0 / replica[1]
+    return [None if g is None else g * scale for g in gradients]
+
+
+def replica_share(draw, rows):
+    """``draw(rows)``; in replica i of N, rows ``i*rows:(i+1)*rows`` of ``draw(N*rows)``.
+
+    Args:
+        draw: a function of a row count returning random numbers with that many rows (e.g.
+            ``lambda n: keras.random.normal((n, 8), seed=generator)``).
+        rows: the rows this replica needs (its share of the batch).
+
+    The replicas' copies of a ``SeedGenerator`` hold the same state, so each replica drawing its
+    own rows would draw the same numbers; drawing the global batch's and slicing it gives every
+    example its own noise, the noise one device would give it.
+    """
+    replica = _replica()
+    if replica is None:
+        return draw(rows)
+    index, n = replica
+    return draw(rows * n)[index * rows:(index + 1) * rows]
 
 
 def _jax_value_and_grad(fn, variables, model):
@@ -132,4 +195,31 @@ def any_backend(step):
             return stateless_step(self, functools.partial(step, self), state, data)
         return step(self, *args)
 
+    wrapper.replica_aware = True  # distribution.check_model: trains data-parallel on TensorFlow
     return wrapper
+
+
+@contextlib.contextmanager
+def remapper_disabled():
+    """Switch off TensorFlow grappler's "remapper" inside a ``with`` block, then restore it.
+
+    The remapper fuses Conv2D + BiasAdd + LeakyReLU into one kernel, and fails (printing a C++
+    error, harmlessly: it then runs the unfused graph) when a training step back-propagates
+    through such a block of a network whose own weights it does not update: the generator step
+    through a convolutional discriminator, the gradient penalty, the CycleGAN translators through
+    their discriminators. Wrap the ``fit`` of such a model in it (the recipes of
+    ``recipes/dcgan.py`` do); the option is read when the training function is first optimised,
+    i.e. inside the ``fit``, and the toy MLP GANs do not need it. On other backends (JAX) it
+    does nothing.
+    """
+    if keras.backend.backend() != "tensorflow":
+        yield
+        return
+    import tensorflow as tf
+
+    before = tf.config.optimizer.get_experimental_options().get("remapping", True)
+    tf.config.optimizer.set_experimental_options({"remapping": False})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options({"remapping": before})

@@ -131,7 +131,10 @@ class CodeScores(keras.callbacks.Callback):
         from . import disentanglement as dis
 
         z, kl = codes(self.model, self.x)
-        self.steps.append(int(self.model.optimizer.iterations.numpy()))
+        counter = getattr(self.model, "steps_seen", None)   # survives a fresh optimiser
+        if counter is None:
+            counter = self.model.optimizer.iterations
+        self.steps.append(int(counter.numpy()))
         self.mig.append(dis.mig(z, self.factors))
         self.kl.append(float(kl.sum()))
 

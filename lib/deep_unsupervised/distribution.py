@@ -28,17 +28,20 @@ environment variable ``BOOK_DEVICES``):
 With one device nothing happens: no strategy or distribution is created, no scope entered, so the
 numbers are exactly those of plain Keras.
 
-**Limits.** On TensorFlow, ``MirroredStrategy`` sums the replicas' gradients; Keras's own
-``train_step`` divides the loss by the number of replicas first, and :func:`check_model` does the
-same for a model that overrides ``compute_loss`` (the VAE). A model with its own ``train_step``
-(GAN, CycleGAN, RBM) would step with N times the mean gradient, so :func:`check_model` refuses it
-with :class:`OneDeviceOnly` (a ``ValueError``; a recipe then trains it on one device and prints a
-one-line notice): train those on JAX, where ``DataParallel`` computes the global batch's mean
-itself, or with ``BOOK_DEVICES=off``. Keras 3 on TensorFlow also cannot run several steps per
-call under a strategy (keras-team/keras#19246), so :func:`steps_per_execution` is 1 there. On
-both backends a batch must split evenly: :func:`deep_unsupervised.training.fit` trims its data
-(:func:`even_rows`), but on JAX a ``predict``/``evaluate`` inside a recipe's ``train`` fails
-on a last batch that does not split.
+**What the models need** is in :mod:`deep_unsupervised.replica_models`, which
+:func:`deep_unsupervised.training.fit` applies through :func:`prepared`. On TensorFlow,
+``MirroredStrategy`` sums the replicas' gradients: Keras's own ``train_step`` divides its loss by
+N, the library divides a model's own ``compute_loss`` (the VAE) the same way, and the book's own
+training steps (GAN, WGAN-GP, CycleGAN, the RBM's CD-k) divide their gradients by N through
+:mod:`deep_unsupervised.autodiff`, which also hands each replica its rows of the global batch's
+noise; a ``train_step`` written otherwise is refused with :class:`OneDeviceOnly` (a recipe then
+trains it on one device after a one-line notice). Batch normalisation uses the global batch's
+statistics during ``fit``, as on one device and on JAX. Every batch must split evenly:
+:func:`deep_unsupervised.training.fit` trims its data (:func:`even_rows`, :func:`even_dataset`),
+and the trained model's ``predict``/``evaluate`` handle a last batch that does not split. Keras 3
+on TensorFlow cannot run several steps per call under a strategy (keras-team/keras#19246), so
+:func:`steps_per_execution` is 1 there. Dropout layers draw the same mask pattern on every
+replica (per position in a replica's share), as Keras 3 does for any model on TensorFlow.
 """
 
 from __future__ import annotations
@@ -241,45 +244,53 @@ def steps_per_execution(requested: int) -> int:
     return 1 if replicas is not None and replicas.backend == "tensorflow" else requested
 
 
+def prepared(model):
+    """A context manager within which ``model`` trains correctly on the set-up in force: see
+    :func:`deep_unsupervised.replica_models.prepared` (nothing happens on one device)."""
+    from . import replica_models
+
+    return replica_models.prepared(model, active())
+
+
 def check_model(model) -> None:
-    """Make ``model`` trainable by the set-up in force, or raise a clear ``ValueError``.
+    """Raise a clear ``ValueError`` if the set-up in force cannot train ``model`` (see
+    :func:`deep_unsupervised.replica_models.check_model`); nothing on one device."""
+    from . import replica_models
 
-    Called by :func:`deep_unsupervised.training.fit`. On TensorFlow, the model must have been
-    built inside the same :func:`data_parallel` block, and must not override ``train_step``
-    (GAN, CycleGAN, RBM: their gradients would be summed, not averaged, over the replicas). A
-    model that overrides ``compute_loss`` (the VAE) gets its loss divided by the number of
-    replicas, as Keras does for its own losses, so the summed gradient is the global mean's.
-    """
+    if active() is not None:
+        replica_models.check_model(model, active())
+
+
+def even_dataset(dataset):
+    """``dataset`` (batched) with every batch cut to a multiple of the replicas, and a last
+    batch smaller than that dropped; unchanged without data parallelism. The counterpart of
+    :func:`even_rows` for a ``tf.data.Dataset``; it reads the dataset once to count its batches
+    (an unknown count would make Keras run one more, empty, step on TensorFlow's replicas)."""
     replicas = active()
-    if replicas is None or replicas.backend != "tensorflow":
-        return
-    import keras
+    if replicas is None:
+        return dataset
+    import tensorflow as tf
 
-    name = type(model).__name__
-    if type(model).train_step is not keras.Model.train_step:
-        raise OneDeviceOnly("model", f"a model trained by Keras's own train_step under "
-                      f"{replicas.num_replicas} TensorFlow replicas (its own step would sum the "
-                      f"replicas' gradients); use KERAS_BACKEND=jax, or {VARIABLE}=off",
-                            name, reason=f"{name} has its own train_step, which TensorFlow's "
-                            f"replicas cannot average; KERAS_BACKEND=jax trains it on all devices")
-    if getattr(model, "_distribute_strategy", None) is not replicas.handle:
-        raise invalid("model", "a model built inside the same data_parallel() block that "
-                      "fits it (TensorFlow creates mirrored weights only there)",
-                      f"{name} built outside it")
-    if (type(model).compute_loss is not keras.Model.compute_loss
-            and not getattr(model.compute_loss, "_per_replica", False)):
-        model.compute_loss = _per_replica(model.compute_loss, replicas.num_replicas)
+    n = replicas.num_replicas
 
+    def rows(*batch):
+        return tf.shape(tf.nest.flatten(batch)[0])[0]
 
-def _per_replica(compute_loss, n: int):
-    """``compute_loss`` divided by ``n``: Keras sums the replicas' gradients, and multiplies the
-    ``loss`` it reports by ``n`` again (``keras.src.losses.loss.unscale_loss_for_distribution``)."""
+    def cut(*batch):
+        batch = tf.nest.map_structure(lambda t: t[:rows(*batch) // n * n], batch)
+        return batch if len(batch) > 1 else batch[0]
 
-    def scaled(*args, **kwargs):
-        return compute_loss(*args, **kwargs) / n
-
-    scaled._per_replica = True
-    return scaled
+    if dataset.cardinality() < 0:  # infinite or unknown: no count to keep
+        return dataset.map(cut).filter(lambda *batch: rows(*batch) > 0)
+    sizes = list(dataset.map(rows).as_numpy_iterator())
+    if all(size % n == 0 for size in sizes):
+        return dataset
+    dataset = dataset.map(cut)
+    keep = sum(size >= n for size in sizes)
+    if keep < len(sizes):
+        dataset = dataset.filter(lambda *batch: rows(*batch) > 0).apply(
+            tf.data.experimental.assert_cardinality(keep))
+    return dataset
 
 
 def even_rows(n: int | None, batch_size: int | None) -> int | None:

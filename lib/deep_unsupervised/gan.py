@@ -10,12 +10,11 @@ gradient penalty. The CycleGAN lives in :mod:`deep_unsupervised.cyclegan`.
 
 from __future__ import annotations
 
-import contextlib
-
 import keras
 from keras import layers, ops
 
 from . import autodiff
+from .autodiff import remapper_disabled  # noqa: F401  (its home was here)
 from .validation import check_choice, check_float, check_int, check_ints, invalid
 
 LOSSES = ("minimax", "non_saturating", "wasserstein")
@@ -71,39 +70,14 @@ def gradient_penalty(critic, x_real, x_fake, seed=None):
     if tuple(x_real.shape[1:]) != tuple(x_fake.shape[1:]):
         raise invalid("x_fake", f"samples of shape {tuple(x_real.shape[1:])} like x_real",
                       tuple(x_fake.shape[1:]))
-    shape = (ops.shape(x_real)[0],) + (1,) * (len(x_real.shape) - 1)
-    eps = keras.random.uniform(shape, seed=seed)
+    ones = (1,) * (len(x_real.shape) - 1)  # one weight per sample; replica_share: see autodiff
+    eps = autodiff.replica_share(lambda n: keras.random.uniform((n, *ones), seed=seed),
+                                 ops.shape(x_real)[0])
     x_hat = eps * x_real + (1.0 - eps) * x_fake
     grads = autodiff.input_gradient(lambda t: critic(t, training=True), x_hat)
     grads = ops.reshape(grads, (ops.shape(x_hat)[0], -1))
     norms = ops.sqrt(ops.sum(ops.square(grads), axis=1) + 1e-12)
     return ops.mean(ops.square(norms - 1.0))
-
-
-@contextlib.contextmanager
-def remapper_disabled():
-    """Switch off TensorFlow grappler's "remapper" inside a ``with`` block, then restore it.
-
-    The remapper fuses Conv2D + BiasAdd + LeakyReLU into one kernel, and fails (printing a C++
-    error, harmlessly: it then runs the unfused graph) when a training step back-propagates
-    through such a block of a network whose own weights it does not update: the generator step
-    through a convolutional discriminator, the gradient penalty, the CycleGAN translators through
-    their discriminators. Wrap the ``fit`` of such a model in it (the recipes of
-    ``recipes/dcgan.py`` do); the option is read when the training function is first optimised,
-    i.e. inside the ``fit``, and the toy MLP GANs do not need it. On other backends (JAX) it
-    does nothing.
-    """
-    if keras.backend.backend() != "tensorflow":
-        yield
-        return
-    import tensorflow as tf
-
-    before = tf.config.optimizer.get_experimental_options().get("remapping", True)
-    tf.config.optimizer.set_experimental_options({"remapping": False})
-    try:
-        yield
-    finally:
-        tf.config.optimizer.set_experimental_options({"remapping": before})
 
 
 # -- the model -----------------------------------------------------------------------------------
@@ -245,8 +219,18 @@ class GAN(TwoPlayerModel):
         z = keras.random.normal((check_int("n", n, low=1), self.latent_dim), seed=seed)
         return ops.convert_to_numpy(self.generator(z, training=False))
 
+    @property
+    def penalty_seed(self):
+        """The penalty's interpolation weights come from the model's generator on JAX (a traced
+        step needs its own) and under TensorFlow replicas (Keras's global generator is per
+        thread, and every replica has its own); else from Keras's global one (``None``)."""
+        if keras.backend.backend() == "jax" or autodiff.replicas() > 1:
+            return self.seed_generator
+        return None
+
     def _noise(self, batch_size):
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        return autodiff.replica_share(lambda n: keras.random.normal(
+            (n, self.latent_dim), seed=self.seed_generator), batch_size)
 
     def player_weights(self):
         return self.discriminator.trainable_weights, self.generator.trainable_weights
@@ -264,9 +248,7 @@ class GAN(TwoPlayerModel):
                                             self.loss_name)  # step 2
         penalty = ops.zeros(())
         if self.loss_name == "wasserstein" and self.gp_weight > 0:
-            # A traced JAX step needs its own generator; TensorFlow keeps Keras's global one.
-            seed = self.seed_generator if keras.backend.backend() == "jax" else None
-            penalty = gradient_penalty(self.discriminator, x_real, x_fake, seed=seed)
+            penalty = gradient_penalty(self.discriminator, x_real, x_fake, seed=self.penalty_seed)
         return loss_real + loss_fake + self.gp_weight * penalty, (loss_real, loss_fake, penalty)
 
     def generator_objective(self, z):

@@ -67,6 +67,10 @@ def make_optimizer(learning_rate: float = 1e-3, *, name: str = "adam",
     return cls(learning_rate=rate, **kwargs)
 
 
+def _is_dataset(x) -> bool:
+    return type(x).__module__.startswith("tensorflow") and hasattr(x, "element_spec")
+
+
 def _n_examples(x) -> int | None:
     try:
         return len(x)
@@ -76,6 +80,10 @@ def _n_examples(x) -> int | None:
 
 def _even_batches(x, y, validation_data, batch_size):
     """Drop the few examples that would leave a replica an uneven share (see ``even_rows``)."""
+    if _is_dataset(x):
+        x = distribution.even_dataset(x)
+    if _is_dataset(validation_data):
+        validation_data = distribution.even_dataset(validation_data)
     keep = distribution.even_rows(_n_examples(x), batch_size)
     if keep != _n_examples(x):
         x, y = x[:keep], (None if y is None else y[:keep])
@@ -117,7 +125,8 @@ def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = 
     Inside :func:`deep_unsupervised.distribution.data_parallel` (every recipe's ``train``), the
     model built there is trained on all its devices; ``batch_size`` is then the global batch,
     split evenly across the devices (the last batch of an epoch may lose up to N - 1 examples
-    so that it splits too; see :func:`deep_unsupervised.distribution.even_rows`).
+    so that it splits too; see :func:`deep_unsupervised.distribution.even_rows`), and the
+    model is adapted to the replicas (:mod:`deep_unsupervised.replica_models`).
 
     Returns:
         The ``History`` of ``model.fit``.
@@ -145,8 +154,10 @@ def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = 
                                        steps=steps, decay_alpha=decay_alpha)
         model.compile(optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=spe)
     callbacks = list(callbacks) + ([ProgressBar(label)] if progress else [])
-    return model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
-                     shuffle=shuffle, verbose=0, callbacks=callbacks, **fit_kwargs)
+    with distribution.prepared(model):  # replicas: synchronised batch norm, even predict/evaluate
+        return model.fit(x, y, epochs=epochs, batch_size=batch_size,
+                         validation_data=validation_data, shuffle=shuffle, verbose=0,
+                         callbacks=callbacks, **fit_kwargs)
 
 
 def _in_notebook() -> bool:

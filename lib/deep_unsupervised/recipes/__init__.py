@@ -93,8 +93,9 @@ class Recipe:
 def _data_parallel(train: Callable) -> Callable:
     """``train`` run inside :func:`deep_unsupervised.distribution.data_parallel`: every recipe
     trains on all visible accelerators when there are several, and exactly as written otherwise.
-    A model data_parallel() cannot train (a GAN's own step on TensorFlow) is trained again on one
-    device, after a one-line notice. The unwrapped function is ``recipe.train.__wrapped__``."""
+    A model data_parallel() cannot train (a ``train_step`` of its own not written with
+    ``deep_unsupervised.autodiff``, on TensorFlow) is trained again on one device, after a
+    one-line notice. The unwrapped function is ``recipe.train.__wrapped__``."""
 
     @functools.wraps(train)
     def wrapped(*args, **kwargs):

@@ -251,11 +251,12 @@ WGAN_GP = register(Recipe(
         d_steps=5, gp_weight=10.0, batch_size=50, epochs=167)},
     train=train_gan, load=load_digits, evaluate=evaluate_gan,
     source="Gulrajani et al. (2017), algorithm 1: λ = 10, five critic steps per generator "
-           "step, Adam with rate 1e-4, β1 = 0, β2 = 0.9; the authors' MNIST script uses a "
-           "128-D code, batches of 50 and 200,000 generator steps (167 epochs of 60,000). The "
-           "book deviates: the DCGAN networks above, and the critic's five steps reuse one "
-           "batch of real digits. 'ci' trains 8,000 digits for 5 epochs with two critic steps, "
-           "λ = 10, rates 5e-4 and β1 = 0.5.",
+           "step, Adam with rate 1e-4, β1 = 0, β2 = 0.9; the authors' MNIST script "
+           "(gan_mnist.py) uses a 128-D code, batches of 50 and 200,000 generator steps "
+           "(167 epochs of 60,000), but β1 = 0.5. The book deviates: the DCGAN networks "
+           "above, and the critic's five steps reuse one batch of real digits (the script "
+           "draws a new one for each). 'ci' trains 8,000 digits for 5 epochs with two "
+           "critic steps, λ = 10, rates 5e-4 and β1 = 0.5.",
     target=_NO_GAN_TARGET))
 CONV_VAE_16 = register(Recipe(
     name="conv-vae-16", chapter="dcgan",
