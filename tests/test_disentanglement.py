@@ -145,3 +145,31 @@ def test_dci_details():
     assert np.argmax(details["importance"], axis=1).tolist() == [0, 1, 2, 3]
     assert details["weights"].sum() == pytest.approx(1.0)
     assert score == pytest.approx(np.sum(details["weights"] * details["per_code"]))
+
+
+def test_random_rotations_are_orthogonal_and_uniform():
+    q = dis.random_rotations(400, 3, seed=1)
+    assert q.shape == (400, 3, 3)
+    assert np.allclose(q @ q.transpose(0, 2, 1), np.eye(3), atol=1e-10)
+    # uniform: every entry has mean 0 and variance 1 / dim, and the first column points
+    # anywhere (the unfixed Q of numpy's QR has a negative diagonal far more often)
+    assert abs(q[:, 0, 0].mean()) < 0.1 and abs(q.var(axis=0).mean() - 1 / 3) < 0.03
+    assert 0.4 < np.mean(q[:, 0, 0] > 0) < 0.6
+    assert np.array_equal(q, dis.random_rotations(400, 3, seed=1))
+    with pytest.raises(ValueError, match="dim"):
+        dis.random_rotations(2, 0)
+
+
+def test_prior_matched_codes_are_gaussian_quantiles_in_order():
+    rng = np.random.default_rng(0)
+    v = rng.integers(0, 16, size=(20_000, 2))
+    z = dis.prior_matched(v)
+    assert z.shape == v.shape
+    assert abs(z.mean()) < 0.02 and abs(z.std() - 1) < 0.1       # about N(0, 1)
+    means = dis.factor_means(z, v, 0)[0]                            # one value per index
+    assert np.all(np.diff(means) > 0)                               # order kept
+    assert np.diff(means)[7] < np.diff(means)[0]                    # squeezed in the middle
+    assert dis.mig(z, v) > 0.9                                      # still one element per factor
+    assert dis.prior_matched(np.arange(4.0)).shape == (4,)
+    with pytest.raises(ValueError, match="finite"):
+        dis.prior_matched([0.0, np.nan])

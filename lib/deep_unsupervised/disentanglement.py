@@ -179,6 +179,54 @@ def _check_pair(z, factors):
     return z, factors
 
 
+# -- reference codes: what the metrics give at known points ---------------------------------------
+def random_rotations(n: int, dim: int, seed: int = 0) -> np.ndarray:
+    """``n`` random orthogonal (dim, dim) matrices, drawn uniformly (from the Haar measure).
+
+    The Q factor of a Gaussian matrix is uniform only after each column's sign is fixed by the
+    sign of R's diagonal (Mezzadri, 2007); without the fix some directions are favoured. About
+    half of the matrices are reflections (determinant -1); the MIG does not see the difference,
+    since flipping an element's sign does not change what it knows.
+
+    Returns:
+        array (n, dim, dim).
+
+    Example:
+        >>> q = random_rotations(3, 4)
+        >>> bool(np.allclose(q[0] @ q[0].T, np.eye(4)))
+        True
+    """
+    n, dim = check_int("n", n, low=1), check_int("dim", dim, low=1)
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, dim, dim))
+    for i in range(n):
+        q, r = np.linalg.qr(rng.normal(size=(dim, dim)))
+        out[i] = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    return out
+
+
+def prior_matched(values) -> np.ndarray:
+    """Each column of ``values`` turned into standard normal quantiles of its (mid-)ranks.
+
+    This is the code of an element that stores a quantity exactly and in order, but whose
+    marginal distribution matches the N(0, 1) prior of a VAE: a uniform factor is stretched at
+    its ends and squeezed in the middle. Tied values share one code value.
+
+    Args:
+        values: (N,) or (N, d) array.
+
+    Returns:
+        float array of the same shape.
+    """
+    from scipy.special import ndtri
+    from scipy.stats import rankdata
+
+    a = np.asarray(values, dtype=float)
+    flat = _check_matrix(a.reshape(len(a), -1), "values")
+    ranks = rankdata(flat, axis=0)                       # 1..N, ties share their mean rank
+    return ndtri((ranks - 0.5) / len(flat)).reshape(a.shape)
+
+
 # -- looking at codes factor by factor (the lecture's "Results" figures) ---------------------------
 def factor_means(z, factors, columns) -> np.ndarray:
     """Mean of every code element for every combination of the factor ``columns``.

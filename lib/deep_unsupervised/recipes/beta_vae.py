@@ -161,7 +161,7 @@ def train_beta_vae(s, data, *, callbacks=(), label=None, model=None):
     if model is None:
         model, optimizer, done = build_beta_vae(s, n), "adam", 0
     else:
-        optimizer = model.optimizer or "adam"
+        optimizer = getattr(model, "optimizer", None) or "adam"
         done = int(model.steps_seen.numpy()) // per_epoch
         schedule = _schedule(s, n)
         model.beta, model.beta_final = s.beta, schedule.get("beta_final")
