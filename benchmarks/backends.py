@@ -38,7 +38,7 @@ BACKENDS = ("tensorflow", "jax")
 
 # Entries that retrain a model timed under its own name (over seeds, β or steps): not timed again.
 REPEATS = ("beta-vae-shapes-seeds", "beta-vae-annealed-seeds", "beta-vae-beta-sweep",
-           "beta-vae-mig-vs-steps")
+           "beta-vae-mig-vs-steps", "beta-vae-annealed-vs-steps")
 
 
 def book_models() -> list[str]:

@@ -5,7 +5,9 @@ returns a Markdown table or a Matplotlib figure. The quality keys are the sweep 
 ``"<representation>@<labels per class>"`` (and ``..._sd``) for ``label-budget``;
 ``"<metric>_mean"``/``"<metric>_sd"`` and ``"mig_seed<i>"`` for ``beta-vae-shapes-seeds``;
 ``"b<β>_<metric>_mean"`` for ``beta-vae-beta-sweep``; ``"mig_step<n>"``/``"kl_step<n>"`` for
-``beta-vae-mig-vs-steps``; ``modes_mean``, ``good_mean`` and their ``_sd`` for the toy GANs.
+``beta-vae-mig-vs-steps``; ``"mig_step<n>"``, ``"dci_step<n>"``, ``"kl_step<n>"``, ``drop_step``
+and ``recipe_step`` for ``beta-vae-annealed-vs-steps``; ``modes_mean``, ``good_mean`` and their
+``_sd`` for the toy GANs.
 """
 
 from __future__ import annotations
@@ -130,10 +132,73 @@ def plot_beta_sweep(sweep: dict, steps: dict | None = None, width: float = 6.4,
     return fig
 
 
+def per_step(record: dict, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """The training steps at which ``metric`` was measured, sorted, and its values there."""
+    q = record["quality"]
+    steps = sorted(int(m[1]) for k in q if (m := re.fullmatch(rf"{metric}_step(\d+)", k)))
+    if not steps:
+        raise KeyError(f"record {record.get('model')!r} has no '{metric}_step<n>' values")
+    return np.array(steps), np.array([q[f"{metric}_step{n}"] for n in steps])
+
+
+def annealed_steps_summary(record: dict, last: int = 16, tolerance: float = 0.03) -> dict:
+    """MIG, DCI and KL of the annealed run at the β drop, at the recipe's end and at the end of
+    the longer run; the mean, standard deviation, lowest and highest MIG over its ``last``
+    measurements (the plateau); the step from which the MIG never falls more than ``tolerance``
+    below the plateau's mean, and the epochs from the drop to it and to the recipe's end."""
+    q = record["quality"]
+    out = {}
+    for metric in ("mig", "dci", "kl"):
+        steps, values = per_step(record, metric)
+        for at, step in (("drop", q["drop_step"]), ("recipe", q["recipe_step"]),
+                         ("end", steps[-1])):
+            if step not in steps:
+                raise KeyError(f"no '{metric}_step{step}' in record {record.get('model')!r}")
+            out[f"{metric}_{at}"] = float(values[steps == step][0])
+    steps, mig = per_step(record, "mig")
+    tail = mig[-last:]
+    out.update(plateau_mean=float(tail.mean()), plateau_sd=float(tail.std()),
+               plateau_lo=float(tail.min()), plateau_hi=float(tail.max()), plateau_n=len(tail))
+    below = np.flatnonzero(mig < tail.mean() - tolerance)
+    settled = int(steps[below[-1] + 1]) if below.size else int(steps[0])
+    per_epoch = int(steps[0])                      # measured after every epoch
+    out.update(settled_step=settled,
+               settled_epochs_after_drop=(settled - q["drop_step"]) // per_epoch,
+               recipe_epochs_after_drop=(q["recipe_step"] - q["drop_step"]) // per_epoch)
+    return out
+
+
+def plot_annealed_steps(record: dict, width: float = 6.4, height: float = 2.5):
+    """MIG and DCI (left) and the code's KL (right) of the annealed β-VAE against training steps,
+    with the β drop and the end of the recipe's training marked."""
+    import matplotlib.pyplot as plt
+
+    q = record["quality"]
+    fig, axes = plt.subplots(1, 2, figsize=(width, height), layout="constrained")
+    for metric, label in (("mig", "MIG"), ("dci", "DCI")):
+        axes[0].plot(*per_step(record, metric), marker=".", label=label)
+    axes[1].plot(*per_step(record, "kl"), marker=".", color="0.3")
+    for ax in axes:
+        ax.axvline(q["drop_step"], color="0.5", ls="--", lw=1)
+        ax.axvline(q["recipe_step"], color="0.5", ls=":", lw=1)
+        ax.set_xlabel("training steps")
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelsize=7)
+    top = 1.2 * max(per_step(record, m)[1].max() for m in ("mig", "dci"))
+    axes[0].set_ylim(0, top)                       # room for the labels above the curves
+    axes[0].text(q["drop_step"], top, " β drops", fontsize=7, va="top")
+    axes[0].text(q["recipe_step"], top, " recipe ends", fontsize=7, va="top")
+    axes[0].set_title("Disentanglement of the held-out code", fontsize=9)
+    axes[0].legend(fontsize=8, loc="lower right")
+    axes[1].set_title("Information in the code (KL, nats)", fontsize=9)
+    return fig
+
+
 def sweeps(results: list[dict]) -> dict:
     """The sweep records present in ``results``, by role (missing ones are left out)."""
     by = _by_model(results)
     names = {"label_budget": "label-budget", "seeds": "beta-vae-shapes-seeds",
              "beta_sweep": "beta-vae-beta-sweep", "steps": "beta-vae-mig-vs-steps",
-             "annealed": "beta-vae-annealed-seeds"}
+             "annealed": "beta-vae-annealed-seeds",
+             "annealed_steps": "beta-vae-annealed-vs-steps"}
     return {role: by[name] for role, name in names.items() if name in by}

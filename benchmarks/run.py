@@ -122,15 +122,24 @@ def run_model(name: str, epochs: int | None, ctx: Context) -> dict:
             "quality": {k: _number(v) for k, v in outcome.quality.items()},
             "primary": e.primary, "direction": e.direction,
             "n_train": outcome.n_train, "n_test": outcome.n_test, "limit": ctx.limit,
-            "settings": settings, "scale": ctx.scale or "ci", "date": _now()}
+            "settings": settings, "scale": ctx.scale or "ci", "date": _now(), "cpu": _cpu_name()}
 
 
 def write_json(path: Path, info: dict, results: list[dict]) -> None:
-    """Write {"machine", "results"}; results of models not in ``results`` are kept from ``path``."""
+    """Write {"machine", "results"}; results of models not in ``results`` are kept from ``path``.
+
+    Every result names the CPU it was measured on (``"cpu"``): a kept result without one gets the
+    CPU of the file's old ``machine``, which ``info`` replaces. Results from different CPUs are
+    not comparable in time, and a seed's training can take another path on another CPU.
+    """
     kept = []
     if path.exists():
+        old = json.loads(path.read_text())
         new = {r["model"] for r in results}
-        kept = [r for r in json.loads(path.read_text())["results"] if r["model"] not in new]
+        kept = [r for r in old["results"] if r["model"] not in new]
+        for r in kept:
+            if "cpu" not in r and "cpu" in old.get("machine", {}):
+                r["cpu"] = old["machine"]["cpu"]
     order = {name: i for i, name in enumerate(REGISTRY)}
     merged = sorted(kept + results, key=lambda r: order.get(r["model"], len(order)))
     path.parent.mkdir(parents=True, exist_ok=True)

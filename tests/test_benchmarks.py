@@ -20,7 +20,7 @@ from entries import REGISTRY, with_epochs  # noqa: E402
 
 RESULT_KEYS = {"model", "chapter", "kind", "description", "params", "epochs", "batch_size",
                "train_seconds", "seconds_per_epoch", "other_seconds", "quality", "primary",
-               "direction", "n_train", "n_test", "limit", "settings", "scale", "date"}
+               "direction", "n_train", "n_test", "limit", "settings", "scale", "date", "cpu"}
 MACHINE_KEYS = {"cpu_count", "platform", "python", "tensorflow", "keras", "date"}
 
 
@@ -121,7 +121,7 @@ def test_quick_runs_print_complete_results_and_write_json(small_mnist, tmp_path,
 
 def test_json_keeps_the_results_of_models_not_rerun(small_mnist, tmp_path, capsys):
     path = tmp_path / "results.json"
-    old = {"machine": {"date": "old"},
+    old = {"machine": {"date": "old", "cpu": "old CPU"},
            "results": [{"model": "pca-32", "quality": {"mse": -1.0}}, {"model": "cnn", "quality": {}}]}
     path.write_text(json.dumps(old))
     code, results, _ = run_cli(capsys, "--model", "pca-32", "--limit", "100", "--json", str(path))
@@ -129,3 +129,4 @@ def test_json_keeps_the_results_of_models_not_rerun(small_mnist, tmp_path, capsy
     assert code == 0 and saved["machine"]["date"] != "old"
     assert [r["model"] for r in saved["results"]] == ["cnn", "pca-32"]  # the book's order
     assert saved["results"][1] == results[0] and saved["results"][1]["quality"]["mse"] > 0
+    assert saved["results"][0]["cpu"] == "old CPU" and results[0]["cpu"] == saved["machine"]["cpu"]

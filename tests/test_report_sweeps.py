@@ -43,6 +43,27 @@ def test_beta_sweep_is_sorted_by_beta_with_spreads():
     assert len(fig.axes) == 4
 
 
+def test_annealed_steps_are_read_in_step_order_and_drawn_with_the_drop():
+    record = {"model": "beta-vae-annealed-vs-steps", "quality": {
+        "drop_step": 626, "recipe_step": 939, **{
+            f"{m}_step{n}": v for m in ("mig", "dci", "kl")
+            for n, v in ((939, 0.3), (313, 0.1), (626, 0.2))}}}
+    steps, mig = S.per_step(record, "mig")
+    np.testing.assert_array_equal(steps, [313, 626, 939])
+    np.testing.assert_allclose(mig, [0.1, 0.2, 0.3])
+    fig = S.plot_annealed_steps(record)
+    assert [len(ax.lines) for ax in fig.axes] == [4, 3]   # curves and the two markers
+    with pytest.raises(KeyError, match="no 'nmi_step<n>'"):
+        S.per_step(record, "nmi")
+    summary = S.annealed_steps_summary(record, last=2, tolerance=0.1)
+    assert (summary["mig_drop"], summary["mig_recipe"], summary["mig_end"]) == (0.2, 0.3, 0.3)
+    assert summary["plateau_lo"] == 0.2 and summary["plateau_hi"] == 0.3
+    assert summary["plateau_mean"] == pytest.approx(0.25) and summary["plateau_n"] == 2
+    assert summary["plateau_sd"] == pytest.approx(0.05)
+    assert summary["settled_step"] == 626 and summary["settled_epochs_after_drop"] == 0
+    assert summary["recipe_epochs_after_drop"] == 1
+
+
 def test_tables_show_per_seed_values_and_spreads():
     table = S.beta_vae_seeds_table(SEEDS)
     assert "0.241, 0.021, 0.228" in table and "0.160 ± 0.120" in table

@@ -10,7 +10,10 @@ The sweeps vary only the seed, β or the training length of the recipe's setting
   same training with β = 0 (``b0_`` keys; why the baseline recipe trains only 4 epochs at 'ci');
   one seed; the measuring time counts as training time;
 * ``beta-vae-annealed-seeds``: ``beta-vae-shapes-annealed`` (β = 12, then 2 with a fresh Adam)
-  over seeds 0, 1, 2 (every metric per seed too).
+  over seeds 0, 1, 2 (every metric per seed too);
+* ``beta-vae-annealed-vs-steps``: held-out MIG, DCI and KL of ``beta-vae-shapes-annealed`` after
+  every epoch, with its second phase (the low β) trained twice as long as the recipe's, so that
+  the record shows whether the recipe's length has converged; seed 0.
 
 Quick run: ``python benchmarks/run.py --model beta-vae-beta-sweep --epochs 1 --limit 500``.
 """
@@ -148,8 +151,53 @@ def mig_vs_steps(s, ctx):
                    n_train=len(data.x_train), n_test=len(data.x_test))
 
 
+def _longer(s):
+    """``s`` with its second phase (from ``s.final_epoch`` on) twice as long."""
+    if s.epochs <= s.final_epoch:                   # a quick run that never reaches the drop
+        return s
+    return dataclasses.replace(s, epochs=s.final_epoch + 2 * (s.epochs - s.final_epoch))
+
+
+@entry("beta-vae-annealed-vs-steps", chapter="beta_vae",
+       settings=dataclasses.asdict(_annealed("ci")), primary="mig", direction="higher",
+       description="β 12 then 2, the second phase twice the recipe's: held-out MIG, DCI and KL "
+                   "after every epoch")
+def annealed_vs_steps(s, ctx):
+    from deep_unsupervised import beta_vae as B
+    from deep_unsupervised import disentanglement as dis
+    from deep_unsupervised.recipes import beta_vae as R
+
+    recipe_length = dataclasses.replace(_annealed(ctx.scale), epochs=s.epochs)
+    settings = _longer(recipe_length)
+    data = R.load_shapes(settings, limit=ctx.limit)
+
+    class Scores(B.CodeScores):
+        """The held-out MIG and KL of ``CodeScores``, and DCI disentanglement, every epoch."""
+
+        def __init__(self, x, factors):
+            super().__init__(x, factors)
+            self.dci = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            super().on_epoch_end(epoch, logs)
+            z = B.codes(self.model, self.x)[0]
+            self.dci.append(dis.dci_disentanglement(z, self.factors))
+
+    scores = Scores(data.x_test, data.v_test)
+    with ctx.training():
+        model = R.train_beta_vae(settings, data, callbacks=[scores], label="annealed, longer")
+    quality = R.evaluate_beta_vae(settings, model, data)
+    per_epoch = scores.steps[0]
+    quality.update(drop_step=settings.final_epoch * per_epoch,
+                   recipe_step=recipe_length.epochs * per_epoch)
+    for step, mig, dci, kl in zip(scores.steps, scores.mig, scores.dci, scores.kl):
+        quality.update({f"mig_step{step}": mig, f"dci_step{step}": dci, f"kl_step{step}": kl})
+    return Outcome(params=model.count_params(), quality=quality, epochs=settings.epochs,
+                   n_train=len(data.x_train), n_test=len(data.x_test))
+
+
 for _name in ("beta-vae-shapes-seeds", "beta-vae-beta-sweep", "beta-vae-mig-vs-steps"):
     # each sweep runs the recipe, varying only seed, β or length: its settings are the recipe's
     REGISTRY[_name] = dataclasses.replace(REGISTRY[_name], recipe=RECIPE)
-REGISTRY["beta-vae-annealed-seeds"] = dataclasses.replace(REGISTRY["beta-vae-annealed-seeds"],
-                                                          recipe=ANNEALED)
+for _name in ("beta-vae-annealed-seeds", "beta-vae-annealed-vs-steps"):
+    REGISTRY[_name] = dataclasses.replace(REGISTRY[_name], recipe=ANNEALED)
