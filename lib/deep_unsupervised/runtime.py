@@ -92,6 +92,32 @@ def setup(seed: int = 0, style: bool = True) -> None:
         from .plotting import set_style
 
         set_style()
+    _inline_figures()
+    _scale_banner()
+
+
+def _inline_figures() -> None:
+    """In a Jupyter kernel, load Matplotlib's inline backend now (``%matplotlib inline``).
+
+    Without it, a chapter whose first figure is a ``Figure`` returned by a cell (not drawn through
+    ``pyplot``) shows the text ``<Figure size ...>`` instead of the image: the inline backend, and
+    with it the image formatter, would load only at the first ``pyplot`` call.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to do
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
+
+
+def _scale_banner() -> None:
+    """Print which scale and backend a chapter runs at, unless they are the defaults (ci, TF)."""
+    from .recipes import current_scale, describe_scale
+
+    if current_scale() != "ci" or os.environ.get("KERAS_BACKEND") != "tensorflow":
+        print(describe_scale())
 
 
 class Timer:
