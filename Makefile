@@ -22,10 +22,12 @@ test: setup mathjax browser
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt lib/pyproject.toml
+# requirements.txt is the reader's (Binder's) environment; requirements-dev.txt adds the build and
+# test tools; requirements-lock.txt pins every package CI tests, including transitive ones.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-lock.txt lib/pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements-lock.txt
 	touch $@
 
 # MathJax 3 from the npm registry, served by the book itself so that maths typesets offline.
@@ -52,6 +54,13 @@ browser:
 execute: setup
 	$(PY) tools/notebooks.py execute $(NOTEBOOKS)
 
+# Every record in benchmarks/*.json (results, backends, full costs, full runs, notebook times)
+# still describes what it measured: its hash matches the recipe's settings or the notebook's code,
+# or it is marked stale (tools/records.py; `python tools/records.py status` lists them all).
+.PHONY: check-records
+check-records: setup
+	$(PY) tools/records.py check
+
 # Every model of the book at its chapter's settings (a little over an hour on the two-core build machine); the appendix
 # "Results at a glance" renders the file.
 benchmarks: setup
@@ -77,6 +86,13 @@ slides: setup mathjax .cache/reveal/node_modules/reveal.js/dist/reveal.js
 
 .cache/reveal/node_modules/reveal.js/dist/reveal.js:
 	npm install --silent --no-save --no-audit --no-fund --prefix .cache/reveal reveal.js@$(REVEAL)
+
+# The handouts: the PDF and the slide decks, then the HTML book again, which publishes them beside
+# itself (_build/html/handouts/book.pdf and handouts/slides/) and links them from the home page
+# (tools/front_door.py). The GitHub Pages workflow (.github/workflows/book.yml) runs it.
+.PHONY: handouts
+handouts: pdf slides
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 
 clean:
 	rm -rf _build .cache _mathjax _static/mathjax _assignments

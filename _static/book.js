@@ -41,8 +41,39 @@
     });
   }
 
+  // A click (a tap on a phone) on a figure opens it at its full size; a second one closes it.
+  function zoomFigures() {
+    document.querySelectorAll("article div.cell_output img, article figure img").forEach(function (img) {
+      // Sphinx links a scaled image to its file: open it here instead, on top of the page.
+      var link = img.closest("a");
+      if (img.closest(".du-explorer") || (link && !link.classList.contains("image-reference"))) return;
+      img.addEventListener("click", function (event) {
+        event.preventDefault();
+        var box = document.createElement("div");
+        box.className = "du-zoom";
+        box.setAttribute("role", "dialog");
+        box.setAttribute("aria-label", "Figure at full size (click or press Escape to close)");
+        var big = document.createElement("img");
+        big.src = img.currentSrc || img.src;
+        big.alt = img.alt;
+        big.width = img.naturalWidth / 2 >= img.clientWidth ? img.naturalWidth / 2 : img.naturalWidth;
+        var close = document.createElement("button");
+        close.textContent = "Close";
+        box.appendChild(big);
+        box.appendChild(close);
+        function done() { box.remove(); document.removeEventListener("keydown", key); }
+        function key(e) { if (e.key === "Escape") done(); }
+        box.addEventListener("click", done);
+        document.addEventListener("keydown", key);
+        document.body.appendChild(box);
+        close.focus();
+      });
+    });
+  }
+
   function ready() {
     downloadLinks();
+    zoomFigures();
     markScrollers();
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
       MathJax.startup.promise.then(markScrollers);

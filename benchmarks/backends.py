@@ -45,9 +45,9 @@ def book_models() -> list[str]:
     """The benchmark entries of kind "book" that train for epochs (not PCA or k-means), except
     the :data:`REPEATS` of a model timed under its own name."""
     sys.path.insert(0, str(HERE))
-    from entries import REGISTRY
+    from registry import build
 
-    return [name for name, e in REGISTRY.items()
+    return [name for name, e in build().items()
             if e.kind == "book" and e.settings_at("ci").get("epochs") and name not in REPEATS]
 
 
@@ -99,6 +99,14 @@ def child(name: str, epochs: int, limit: int | None) -> dict:
 
 
 # -- the parent: every model, both backends side by side ------------------------------------
+def _records():
+    """tools/records.py: the stamp every record carries (what it measured, and its hash)."""
+    sys.path.insert(0, str(HERE.parent / "tools"))
+    import records
+
+    return records
+
+
 def measure(name: str, epochs: int, limit: int | None) -> dict:
     """Train ``name`` on both backends at once, in two fresh subprocesses; both see one load."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--epochs", str(epochs)]
@@ -107,7 +115,7 @@ def measure(name: str, epochs: int, limit: int | None) -> dict:
     children = {b: subprocess.Popen(cmd, env={**os.environ, "KERAS_BACKEND": b}, text=True,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                 for b in BACKENDS}
-    out = {"model": name}
+    out = {"model": name, **_records().stamp({"recipe": name, "scale": "ci"})}
     for backend, child in children.items():
         stdout, stderr = child.communicate()
         lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
@@ -160,16 +168,19 @@ def summary(path: Path) -> dict:
 
 
 def markdown_table(path: Path) -> str:
-    """``backends.json`` as a Markdown table: per model, each backend's steady seconds per epoch
-    and first-epoch compile time, and the TF/JAX ratio (> 1: JAX faster)."""
+    """``backends.json`` as a Markdown table: per model (‡: marked stale), each backend's steady
+    seconds per epoch and first-epoch compile time, and the TF/JAX ratio (> 1: JAX faster)."""
     rows = ["| model | TensorFlow s/epoch | JAX s/epoch | TF/JAX | compile TF / JAX (s) |",
             "| --- | ---: | ---: | ---: | ---: |"]
+    from report import display_name
+
     for r in json.loads(Path(path).read_text())["results"]:
         tf, jx = r["tensorflow"], r["jax"]
+        name = display_name(r["model"]) + (" ‡" if r.get("stale") else "")
         if "error" in tf or "error" in jx:
-            rows.append(f"| `{r['model']}` | failed | failed | - | - |")
+            rows.append(f"| {name} | failed | failed | - | - |")
             continue
-        rows.append(f"| `{r['model']}` | {tf['steady_seconds_per_epoch']:.2f} | "
+        rows.append(f"| {name} | {tf['steady_seconds_per_epoch']:.2f} | "
                     f"{jx['steady_seconds_per_epoch']:.2f} | {_fmt(r['ratio'])} | "
                     f"{tf['compile_seconds']:.1f} / {jx['compile_seconds']:.1f} |")
     return "\n".join(rows)

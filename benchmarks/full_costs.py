@@ -174,10 +174,19 @@ def measure(name: str) -> dict:
     steps = sum(epochs * per_epoch for _, epochs, per_epoch in fits)
     seconds = sum(epochs * per_epoch * median.get(key, fallback)
                   for key, epochs, per_epoch in fits)
-    return {"recipe": name, "steps": int(steps),
+    return {"recipe": name, **_records().stamp({"recipe": name, "scale": "full"}),
+            "steps": int(steps),
             "seconds_per_step": round(seconds / steps, 5) if steps else None,
             "hours": round(seconds / 3600, 3), "fits": len(fits),
             "load_average": [round(v, 2) for v in os.getloadavg()]}
+
+
+def _records():
+    """tools/records.py: the stamp every record carries (what it measured, and its hash)."""
+    sys.path.insert(0, str(ROOT.parent / "tools"))
+    import records
+
+    return records
 
 
 def composite(name: str, rows: dict) -> dict:
@@ -187,7 +196,7 @@ def composite(name: str, rows: dict) -> dict:
     parts = [r for r in recipes.get(name).settings("full").representations if r in rows]
     steps = sum(rows[r]["steps"] for r in parts)
     hours = sum(rows[r]["hours"] for r in parts)
-    return {"recipe": name, "steps": steps,
+    return {"recipe": name, **_records().stamp({"recipe": name, "scale": "full"}), "steps": steps,
             "seconds_per_step": round(hours * 3600 / steps, 5) if steps else None,
             "hours": round(hours, 3), "fits": sum(rows[r]["fits"] for r in parts),
             "load_average": [round(v, 2) for v in os.getloadavg()], "sum_of": parts}
@@ -218,20 +227,45 @@ def _hours(hours: float) -> str:
     return f"{hours:,.1f}" if hours >= 0.05 else "< 0.1"
 
 
-def markdown_table(path: Path = ROOT / "full_costs.json") -> str:
-    """The README's table: recipe, full preset, steps, estimated CPU hours, published target."""
+def markdown_table(path: Path = ROOT / "full_costs.json", mark_stale: bool = False,
+                   targets: bool = True) -> str:
+    """The README's table: recipe, full preset, steps, estimated CPU hours, published target.
+
+    For the appendix: with ``mark_stale``, a record marked stale (``tools/records.py``) has its
+    hours followed by ‡ (the full preset changed after the estimate); without ``targets`` the
+    published figures are left out of the table (:func:`targets_list` gives them as prose)."""
     from deep_unsupervised import recipes
 
     costs = {r["recipe"]: r for r in json.loads(Path(path).read_text())["recipes"]}
-    lines = ["| recipe | full preset (changes from ci) | steps | est. CPU hours | published "
-             "figure it approaches |", "| --- | --- | ---: | ---: | --- |"]
+    head = "| recipe | full preset (changes from ci) | steps | est. CPU hours |"
+    lines = [head + (" published figure it approaches |" if targets else ""),
+             "| --- | --- | ---: | ---: |" + (" --- |" if targets else "")]
     for name in recipes.names():
-        target = recipes.get(name).target or "none"
-        target = "none" if target.startswith("none") else target
         row = costs.get(name)
         steps, hours = ((f"{row['steps']:,}", _hours(row["hours"])) if row else ("–", "–"))
-        lines.append(f"| `{name}` | {_changes(name)} | {steps} | {hours} | {target} |")
+        hours += " ‡" if mark_stale and row and row.get("stale") else ""
+        line = f"| `{name}` | {_changes(name)} | {steps} | {hours} |"
+        lines.append(line + (f" {_target(name)} |" if targets else ""))
     return "\n".join(lines) + "\n"
+
+
+def _target(name: str) -> str:
+    from deep_unsupervised import recipes
+
+    target = recipes.get(name).target or "none"
+    return "none" if target.startswith("none") else target
+
+
+def targets_list() -> str:
+    """A MyST definition list: each recipe whose full preset approaches a published figure, and
+    that figure (the appendix's prose beside :func:`markdown_table` without targets)."""
+    from deep_unsupervised import recipes
+
+    lines = []
+    for name in recipes.names():
+        if _target(name) != "none":
+            lines += [f"`{name}`", f": {_target(name)}", ""]
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:

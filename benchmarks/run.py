@@ -6,9 +6,11 @@
     python benchmarks/run.py --epochs 1 --limit 500     # every model, quickly (a smoke test)
     python benchmarks/run.py --json results.json        # all of them, also saved (merged by model)
 
-Every model is built, trained and evaluated with the book's package (``lib/``) exactly as its
-chapter does; the settings live at the top of each entry in ``benchmarks/entries/``. Results go to
-stdout, one JSON object per line; progress and logs go to stderr.
+The benchmarks are the book's recipes (``deep_unsupervised.recipes``) that name a primary test
+metric, in the book's order, and the sweeps of ``sweeps.py`` (``registry.py`` lists them); each is
+trained and evaluated with the recipe's own code and settings, as its chapter does. Results go to
+stdout, one JSON object per line; progress and logs go to stderr. Every result carries the stamp
+of ``tools/records.py``: what it measured and the hash of those settings.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ import time
 import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the entries package next to this file
-from entries import REGISTRY, Context, as_settings, with_epochs  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # registry.py and sweeps.py
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # records.py
+import records  # noqa: E402
+from registry import Context, as_settings, build, with_epochs  # noqa: E402
+
+REGISTRY = build()
 
 
 def positive_int(text: str) -> int:
@@ -113,16 +119,19 @@ def run_model(name: str, epochs: int | None, ctx: Context) -> dict:
     start = time.perf_counter()
     outcome = e.run(as_settings(settings), ctx)
     total = time.perf_counter() - start
-    n_epochs = (settings["epochs"] or 0) if outcome.epochs is None else outcome.epochs
+    n_epochs = (settings.get("epochs") or 0) if outcome.epochs is None else outcome.epochs
+    scale = ctx.scale or "ci"
     return {"model": name, "chapter": e.chapter, "kind": e.kind, "description": e.description,
-            "params": int(outcome.params), "epochs": n_epochs, "batch_size": settings["batch_size"],
+            "params": None if outcome.params is None else int(outcome.params),
+            "epochs": n_epochs, "batch_size": settings.get("batch_size"),
             "train_seconds": round(ctx.train_seconds, 2),
             "seconds_per_epoch": round(ctx.train_seconds / n_epochs, 3) if n_epochs else None,
             "other_seconds": round(total - ctx.train_seconds, 2),
             "quality": {k: _number(v) for k, v in outcome.quality.items()},
             "primary": e.primary, "direction": e.direction,
             "n_train": outcome.n_train, "n_test": outcome.n_test, "limit": ctx.limit,
-            "settings": settings, "scale": ctx.scale or "ci", "date": _now(), "cpu": _cpu_name()}
+            "settings": settings, "scale": scale, "date": _now(), "cpu": _cpu_name(),
+            **records.stamp({"benchmark": name, "scale": scale}, records.settings_hash(settings))}
 
 
 def write_json(path: Path, info: dict, results: list[dict]) -> None:

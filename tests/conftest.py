@@ -12,33 +12,11 @@ from deep_unsupervised import data, runtime
 
 runtime.configure_environment()  # before any test imports Keras: quiet TensorFlow, CPU defaults
 
-# Tests that check files only (notebooks, benchmark records, slides, the PDF, the citation, the
-# corrections page, the results report, the repository): their outcome does not depend on the
-# Keras backend, so the second run of the suite, on JAX (tools/test_all.sh), skips them.
-BACKEND_FREE = ("test_benchmark_files.py", "test_citation.py", "test_corrections.py",
-                "test_pdf.py", "test_repository.py", "test_slides.py", "test_results.py",
-                "test_report_sweeps.py", "test_backends.py", "test_full_costs.py",
-                "test_full_runs.py")
-# The smoke test of every full preset (one step of each of ~50 recipes) is run on TensorFlow only:
-# on JAX each recipe's first step compiles for seconds (3.5 min in all), and the models' JAX steps
-# are covered by their own unit tests.
-TENSORFLOW_ONLY = ("test_full_presets.py",)
-
-
-def pytest_collection_modifyitems(config, items):
-    import keras
-
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        return
-    skip = pytest.mark.skip(reason=f"checks files only: run on TensorFlow, skipped on {backend}")
-    slow = pytest.mark.skip(reason=f"smoke test of the full presets: run on TensorFlow only, "
-                                   f"too slow to compile on {backend} in CI")
-    for item in items:
-        if item.path.name in BACKEND_FREE:
-            item.add_marker(skip)
-        elif item.path.name in TENSORFLOW_ONLY:
-            item.add_marker(slow)
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "backend: the outcome can change with the Keras backend (code with a branch per "
+        "backend: hand-written training steps, gradients, random draws inside a step, "
+        "multi-device training, checkpoints); the JAX run is `KERAS_BACKEND=jax pytest -m backend`")
 
 
 def write_idx(path: Path, array: np.ndarray, magic_ndim: int | None = None, truncate: int = 0):

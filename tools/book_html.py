@@ -11,6 +11,10 @@
 - The colour mode defaults to "auto" (the theme's empty default logs "Got invalid theme mode").
 - The theme's Font Awesome JavaScript kit (1.5 MB, replaces icons by inline SVG) is replaced by a
   stub: the theme's CSS already draws the same icons with the Font Awesome web fonts.
+- The home page's chapter cards (tools/front_door.py) replace the line ``<!-- chapter-cards -->``
+  of index.md when it is read (index is re-read at every build, so they are never stale), and
+  their thumbnails are written to _static/front/ when the HTML build finishes, with the PDF and
+  the slide decks (``make handouts``) under handouts/ when they were made.
 """
 
 from __future__ import annotations
@@ -66,6 +70,36 @@ def default_colour_mode(app, config) -> None:
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
     config.html_context = context
+
+
+def _front_door():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import front_door
+
+    return front_door
+
+
+def chapter_cards(app, docname, source) -> None:
+    """Replace the marker line of index.md by the chapter cards."""
+    front_door = _front_door()
+    if docname == "index" and front_door.MARKER in source[0]:
+        app.env.du_front_door = front_door.chapters(Path(app.srcdir))
+        source[0] = source[0].replace(front_door.MARKER, front_door.cards_html(
+            app.env.du_front_door, front_door.handouts(Path(app.srcdir))))
+
+
+def always_read_index(app, env, added, changed, removed) -> list[str]:
+    """The cards depend on the notebooks and the timing record, which Sphinx does not track."""
+    return ["index"] if "index" in env.found_docs else []
+
+
+def write_thumbnails(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        items = getattr(app.env, "du_front_door", None) or _front_door().chapters(Path(app.srcdir))
+        _front_door().write_thumbnails(items, Path(app.outdir))
+        _front_door().publish_handouts(Path(app.srcdir), Path(app.outdir))
 
 
 def stub_fontawesome(app, exception) -> None:
@@ -124,4 +158,7 @@ def setup(app):
     app.connect("doctree-resolved", strip_nbgrader_markers)
     app.connect("html-page-context", unique_scripts, priority=900)
     app.connect("build-finished", stub_fontawesome)
+    app.connect("source-read", chapter_cards)
+    app.connect("env-get-outdated", always_read_index)
+    app.connect("build-finished", write_thumbnails)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

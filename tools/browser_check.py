@@ -17,13 +17,26 @@ and a phone (390×844) viewport, in a fresh browser context (empty cache), and f
   Binder and Colab buttons, and the hidden Colab cell; on pages with latent-space explorers, that
   they respond (tools/browser_features.py).
 
+What the reader sees of figures and code (issue 31 item 4, issue 34 item 2):
+
+- every numbered figure (a caption with "Fig. N.M") shows an image that loaded (naturalWidth > 0),
+  not the text "<Figure size ...>";
+- at the desktop size, no code cell's source or output scrolls sideways (every line fits the
+  column; tools/hygiene.py counts the same in characters);
+- for every figure image, its displayed width against its natural width, and the size at which its
+  smallest text is shown: the book's style sets no text below SMALLEST_FONT_PT points at DPI dots
+  per inch (lib/deep_unsupervised/plotting.py), so that text is shown at
+  SMALLEST_FONT_PT * DPI / 72 * density * displayed / natural CSS pixels (density 2 for a 2x PNG,
+  whose width attribute is half its pixel width; 1 otherwise). It fails below TEXT_FLOOR_PX (12 px = 9 pt) on
+  the desktop; on a phone it is reported (a tap opens the figure at full size).
+
 Each page is loaded once, at the desktop size, then resized to the phone. Each failure names the
 page, the viewport, the element and the measurement; the summary line counts the blocks that
 scroll sideways (with a cue) and the images shown below 45 % of their natural width. Screenshots of
 a few chapter pages in the light and the dark theme go to _build/screenshots/ (the top of the page
 and the first figure).
 
-    python tools/browser_check.py [PAGE.html ...]
+    python tools/browser_check.py [PAGE.html ...]      # BOOK_HTML=dir: another built book
 """
 
 from __future__ import annotations
@@ -33,6 +46,7 @@ import gzip
 import io
 import http.server
 import json
+import os
 import re
 import shutil
 import sys
@@ -42,8 +56,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+SHOTS = HTML.parent / "screenshots"
+# The smallest text the book's figure style draws, and the figures' dpi (plotting.py).
+SMALLEST_FONT_PT, DPI = 9, 110
+TEXT_FLOOR_PX = 12  # 9 pt: the smallest figure text allowed on the desktop page
 BUDGET_BYTES = 1.5e6
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 SCREENSHOT_PAGES = ("chapters/autoencoders.html", "chapters/vae.html", "chapters/dcgan.html")
@@ -96,7 +113,8 @@ LAYOUT_JS = """() => {
       || (/[\\/]/.test(alt) && !/\\s/.test(alt));
   }).map(i => ({src: i.getAttribute('src'), alt: i.getAttribute('alt')}));
   const shrunk = Array.from(column.querySelectorAll('img')).filter(
-      i => i.naturalWidth > 0 && i.clientWidth > 0 && i.clientWidth / i.naturalWidth < 0.45)
+      i => i.naturalWidth > 0 && i.clientWidth > 0
+           && i.clientWidth / (parseFloat(i.style.width) || i.naturalWidth) < 0.45)
     .map(i => ({src: i.getAttribute('src'), natural: i.naturalWidth, shown: i.clientWidth}));
   return {wide, badAlt, shrunk, scrolled, column: Math.round(colRect.width)};
 }"""
@@ -120,6 +138,58 @@ STATS_JS = """() => ({
   broken: Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0)
                 .map(i => i.getAttribute('src')),
 })"""
+
+
+FIGURES_JS = """async () => {
+  const column = document.querySelector('article.bd-article') || document.querySelector('main');
+  const imgs = Array.from(column.querySelectorAll('div.cell_output img, figure img'));
+  for (const i of imgs) i.loading = 'eager';
+  await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => {
+    i.addEventListener('load', r); i.addEventListener('error', r); setTimeout(r, 5000); })));
+  const missing = Array.from(column.querySelectorAll('figure, div.figure')).filter(
+      f => f.querySelector('.caption-number') && !f.closest('.du-explorer'))
+    .filter(f => !Array.from(f.querySelectorAll('img')).some(i => i.naturalWidth > 0))
+    .map(f => (f.id || '') + ' ' + (f.querySelector('.caption-number').textContent.trim())
+              + ' ' + (f.querySelector('figcaption, .caption') || f).textContent.trim().slice(0, 60));
+  const shown = imgs.filter(i => i.naturalWidth > 0 && i.clientWidth > 0).map(i => {
+    const attr = parseFloat(i.style.width) || parseFloat(i.getAttribute('width')) || i.naturalWidth;
+    return {src: i.getAttribute('src').split('/').pop(), natural: i.naturalWidth,
+            density: Math.abs(i.naturalWidth / attr - 2) < 0.02 ? 2 : 1, shown: i.clientWidth};
+  });
+  const wideCode = Array.from(column.querySelectorAll('div.cell pre')).filter(
+      p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 1
+           && !p.closest('details:not([open])'))
+    .map(p => ({text: p.textContent.split('\\n').reduce((a, b) => a.length >= b.length ? a : b)
+                         .slice(0, 60), width: p.scrollWidth, column: p.clientWidth,
+                output: !!p.closest('.cell_output')}));
+  return {missing, shown, wideCode};
+}"""
+
+
+def text_px(image: dict) -> float:
+    """CSS pixels at which the smallest text of a figure image is shown."""
+    return SMALLEST_FONT_PT * DPI / 72 * image["density"] * image["shown"] / image["natural"]
+
+
+def figure_problems(page, name: str) -> tuple[list[str], str]:
+    """Numbered figures without a loaded image, code or output lines wider than the column (on the
+    desktop), and figure text below the floor (on the desktop); a summary of the figures' sizes."""
+    data = page.evaluate(FIGURES_JS)
+    problems = [f"[{name}] numbered figure without a loaded image: {m}" for m in data["missing"]]
+    if name == "desktop":
+        for w in data["wideCode"]:
+            problems.append(f"[{name}] a code {'output' if w['output'] else 'cell'} line is wider "
+                            f"than the column ({w['width']} px > {w['column']} px): {w['text']!r}")
+    if not data["shown"]:
+        return problems, ""
+    smallest = min(data["shown"], key=text_px)
+    if name == "desktop":
+        problems += [f"[{name}] figure text shown at {text_px(i):.1f} px < {TEXT_FLOOR_PX} px "
+                     f"({i['shown']} of {i['natural']} px, density {i['density']:.1f}): {i['src']}"
+                     for i in data["shown"] if text_px(i) < TEXT_FLOOR_PX - 0.05]
+    ratio = min(i["shown"] * i["density"] / i["natural"] for i in data["shown"])
+    return problems, (f"{len(data['shown'])} figure(s), smallest text {text_px(smallest):.1f} px, "
+                      f"narrowest at {ratio:.0%} of its size")
 
 
 def find_chromium() -> str:
@@ -198,7 +268,7 @@ def open_page(browser, url: str, viewport: dict):
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and errors.append(f"HTTP {r.status}: {r.url}"))
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until="load", timeout=120000)  # a busy 2-core machine can be slow
     page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && "
                            "window.MathJax.startup.promise && true)", timeout=20000)
     page.evaluate("() => Promise.all([window.MathJax && MathJax.startup.promise, "
@@ -240,8 +310,9 @@ def check_page(browser, base: str, rel: str) -> tuple[list[str], str]:
                 page.set_viewport_size(viewport)
                 page.wait_for_timeout(400)  # book.js re-marks scroll containers after a resize
             p, s = layout_problems(page, name)
-            problems += p
-            summary.append(s)
+            f, fs = figure_problems(page, name)
+            problems += p + f
+            summary.append(s + (f" ({fs})" if fs else ""))
         page.set_viewport_size(VIEWPORTS["desktop"])
         if rel in SCREENSHOT_PAGES:
             page.wait_for_timeout(400)
@@ -327,6 +398,10 @@ def main(pages: list[str]) -> int:
 
     if not (HTML / "index.html").exists():
         raise SystemExit(f"{HTML / 'index.html'} not found: build the book first (make book)")
+    from deep_unsupervised import plotting
+
+    if (plotting.SMALLEST_FONT_PT, plotting.DPI) != (SMALLEST_FONT_PT, DPI):
+        raise SystemExit("browser_check.py: SMALLEST_FONT_PT and DPI differ from plotting.py's")
     SHOTS.mkdir(parents=True, exist_ok=True)
     server, port = serve(HTML)
     base, start, failed, weights = f"http://127.0.0.1:{port}", time.perf_counter(), [], {}
@@ -346,7 +421,7 @@ def main(pages: list[str]) -> int:
         server.shutdown()
     (SHOTS / "summary.json").write_text(json.dumps(weights, indent=1) + "\n")
     print(f"browser check: {len(pages)} pages x {len(VIEWPORTS)} viewports in "
-          f"{time.perf_counter() - start:.0f} s; screenshots in {SHOTS.relative_to(ROOT)}/")
+          f"{time.perf_counter() - start:.0f} s; screenshots in {SHOTS}/")
     if failed:
         print(f"{len(failed)} page(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_check import CHROMIUM_ARGS, ROOT, find_chromium, serve  # noqa: E402
 
-HTML = ROOT / "_build" / "html"
+from browser_check import HTML  # noqa: E402  (BOOK_HTML=dir: another built book)
 SLIDES = ROOT / "_build" / "slides"
 
 

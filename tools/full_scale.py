@@ -27,6 +27,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebooks  # noqa: E402
+import records  # noqa: E402
 
 RUNS = ROOT / "benchmarks" / "full_runs.json"
 OUT = ROOT / "_build" / "full"
@@ -67,7 +68,9 @@ def run(path: Path) -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
     copy = OUT / path.name
     copy.write_bytes(path.read_bytes())
-    record = {"commit": _commit(), "training_digits": _training_digits(),
+    rel = str(path.relative_to(ROOT))
+    record = {**records.stamp({"notebook": rel}, records.notebook_hash(path)),
+              "commit": _commit(), "training_digits": _training_digits(),
               "machine": notebooks.machine()}
     start = time.perf_counter()
     try:

@@ -185,18 +185,22 @@ def machine() -> dict:
 
 
 def record_time(path: Path, seconds: float, peak_mb: float, times_file: Path = TIMES) -> None:
-    """Merge one notebook's execution wall time and peak memory into the timings file (JSON)."""
+    """Merge one notebook's execution wall time and peak memory into the timings file (JSON),
+    stamped with the hash of the code cells that ran (``tools/records.py``)."""
     import json
+
+    import records
 
     data = json.loads(times_file.read_text()) if times_file.exists() else {}
     notebooks = data.get("notebooks", {})
-    notebooks[str(path.relative_to(ROOT))] = {"seconds": round(seconds, 1),
-                                             "peak_memory_mb": round(peak_mb),
-                                             "measured": machine()["date"]}
+    rel = str(path.relative_to(ROOT))
+    notebooks[rel] = {"seconds": round(seconds, 1), "peak_memory_mb": round(peak_mb),
+                      "measured": machine()["date"],
+                      **records.stamp({"notebook": rel}, records.notebook_hash(path))}
     order = [str(p.relative_to(ROOT)) for p in toc_notebooks()]
     data = {"machine": machine(), "note": "wall time of `python tools/notebooks.py execute` per "
             "notebook (fresh kernel, top to bottom, including kernel start) and the kernel's peak "
-            "resident memory",
+            "resident memory; 'hash' is that of the notebook's code cells (tools/records.py)",
             "notebooks": {k: notebooks[k] for k in sorted(notebooks, key=lambda k: (
                 order.index(k) if k in order else len(order), k))}}
     times_file.parent.mkdir(exist_ok=True)
@@ -336,6 +340,8 @@ def main() -> int:
                 counts[p.rule][path.stem] += 1
             if problems:
                 failed.append(str(rel))
+    if args.command == "check":
+        print(hygiene.budget_table([p for p in targets if p.suffix == ".ipynb"]))
     if counts:
         print("problems per rule: " + "; ".join(
             f"{rule} {sum(c.values())} ({', '.join(f'{k} {v}' for k, v in c.items())})"

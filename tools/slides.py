@@ -167,7 +167,7 @@ def _directive(block: str) -> tuple[str, str]:
     lines = block.splitlines()
     m = _FENCE.match(lines[0].strip())
     name, arg = m.group("name"), m.group("arg").strip()
-    body = "\n".join(l for l in lines[1:-1] if not re.match(r"^\s*:[\w-]+:", l)).strip()
+    body = "\n".join(line for line in lines[1:-1] if not re.match(r"^\s*:[\w-]+:", line)).strip()
     if name in ("solution", "glue:figure", "glue", "figure", "image", "code-cell"):
         return "skip", ""
     if name == "exercise":

@@ -18,12 +18,15 @@ step() {  # step NAME COMMAND...
   [ $rc = 0 ] || failed+=("$name")
 }
 
+step "lint (ruff check)" "$BIN/ruff" check lib tools tests benchmarks
+step "GitHub workflow against its schema" "$BIN/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/book.yml
 # pytest exits 5 when it collected no test: that is a failure here, like any non-zero code.
 step "unit tests (pytest tests/, 2 workers)" "$PY" -m pytest -q -p no:cacheprovider -n 2 tests/
-# The same tests on Keras's JAX backend (tests that only check files skip themselves there, see
-# tests/conftest.py): the book's code runs on both backends.
-step "unit tests on the JAX backend (pytest tests/, 2 workers)" \
-  env KERAS_BACKEND=jax "$PY" -m pytest -q -p no:cacheprovider -n 2 tests/
+# On Keras's JAX backend, the tests whose outcome the backend can change (marker `backend`, see
+# tests/conftest.py): hand-written training steps, gradients, multi-device training, checkpoints.
+step "unit tests on the JAX backend (pytest -m backend, 2 workers)" \
+  env KERAS_BACKEND=jax "$PY" -m pytest -q -p no:cacheprovider -n 2 -m backend tests/
+step "records fresh (make check-records)" "$PY" tools/records.py check
 step "notebook hygiene"                  "$PY" tools/notebooks.py check
 # Two notebooks at a time: much of a chapter is single-threaded Python (kernel start, plotting,
 # small training steps), so two at once keep both cores busy.
@@ -34,7 +37,7 @@ step "built book in headless Chromium (every page, desktop and phone)" "$PY" too
 step "corrections page up to date"       "$PY" tools/corrections.py --check
 # Quick checks of the separate outputs: every chapter's slide deck is built and one deck advances
 # in the browser; the PDF pipeline (Chromium printing and the PDF check) is unit-tested in
-# tests/test_pdf.py on a small page, since printing the whole book takes minutes (`make pdf`).
+# tests/tools/test_pdf.py on a small page, since printing the whole book takes minutes (`make pdf`).
 step "slides (make slides, one deck advances)" bash -c "make --no-print-directory slides >/dev/null && $PY tools/browser_features.py slides"
 
 echo "=== step times"

@@ -4,17 +4,22 @@ Modules, one concept each (import them as ``from deep_unsupervised import rbm``)
     data             MNIST from IDX files with checksums; validation splits
     runtime          setup() for notebooks and configure_environment() for scripts; Timer
     validation       the one argument check, with Keras's message format
-    training         fit(), the book's optimiser (Adam, cosine decay), the ProgressBar callback
+    training         the book's optimiser (Adam, cosine decay), the ProgressBar callback, fit(),
+                     checkpoints that let a cut-off run resume (BOOK_CHECKPOINT_DIR)
     recipes          one recipe per experiment: settings (ci and full scale) and training
     plotting         book style, image grids, training curves, 2-D scatter plots
     selfcheck        exercise answers checked with helpful messages
     clustering       k-means and cluster purity
     convolution      the lecture's convolution and max-pooling in NumPy, receptive fields
+    conv_arithmetic  output sizes of convolutions and transposed convolutions (padding, stride)
     classifiers      softmax/cross-entropy, the lecture's small networks, MLP and CNN builders
     inspection       kernels, activations, loss-surface slices, per-layer statistics
+    signal_propagation  forward and backward gains of deep networks at initialisation
     rbm, dbn         restricted Boltzmann machines (CD-k), deep belief networks, pre-training
+    rbm_monitoring   bars and stripes, CD gradient cosines, the free-energy gap callback
     pca              principal component analysis (enc = W x, dec = Wᵀ z), principal angles
     autoencoders     the lecture's linear, deep and convolutional autoencoders
+    interpolation    straight paths between codes and their distance to the training data
     manifolds        generated curved data sets (spiral, swiss roll)
     diagrams         the book's schematic figures of every model, drawn with Matplotlib
     explorer         kernel-free latent-space explorers (HTML + JavaScript, static fallback)
@@ -23,9 +28,10 @@ Modules, one concept each (import them as ``from deep_unsupervised import rbm``)
     segmentation     generated cell scenes, a SegNet-style network, IoU
     latent_gaussian  a linear-Gaussian latent model with exact evidence and posterior
     vae              Sampling, KL, likelihoods, the VAE model (β as a parameter)
+    vae_diagnostics  gradient estimators, per-digit posterior fits, active code elements
     shapes           the lecture's toy shapes data set (β-VAE)
-    beta_vae         the β-VAE's convolutional networks and capacity annealing
-    disentanglement  the mutual information gap (MIG) and factor statistics
+    beta_vae         the β-VAE's convolutional networks and β annealing
+    disentanglement  MIG, DCI and UDR (label-free model ranking); factor statistics
     gan              GAN/WGAN-GP models with the lecture's three update steps, DCGAN builders
     cyclegan         CycleGAN: translators, patch discriminator, cycle-consistency training
     divergences      KL, JS and Wasserstein on the parallel-lines example; the Gaussian ring
@@ -47,7 +53,7 @@ from .runtime import Timer, configure_environment, setup
 
 # Every module of the package, found on disk (so a new module needs no registration here).
 SUBMODULES = tuple(sorted(info.name for info in pkgutil.iter_modules(__path__)))
-_FROM_TRAINING = ("ProgressBar", "fit", "make_optimizer", "quiet_tensorflow")
+_FROM_TRAINING = ("ProgressBar", "fit", "make_optimizer")
 
 __all__ = ["setup", "configure_environment", "Timer", "load_mnist", "train_val_split",
            *_FROM_TRAINING, *SUBMODULES]

@@ -20,15 +20,8 @@ written once, as stateful Keras code:
   step inside a :class:`keras.StatelessScope` that holds the trainer's state, which is what
   Keras's own ``stateless_call`` and ``optimizer.stateless_apply`` do inside.
 
-Data-parallel training (:mod:`deep_unsupervised.distribution`) needs two more things of such a
-step on TensorFlow, where each of N replicas runs it on its share of the batch and the optimiser
-*sums* the replicas' gradients (``keras/src/backend/tensorflow/optimizer.py``,
-``_all_reduce_sum_gradients``): :func:`replica_mean` divides a replica's gradient by N, as
-Keras's own ``train_step`` does to its loss (``scale_loss_for_distribution``), so that the sum is
-the gradient of the global batch's mean; and :func:`replica_share` draws the noise of the global
-batch and hands each replica its rows, where each would otherwise draw the same numbers (the
-replicas' copies of a ``SeedGenerator`` agree). With one device both do nothing, and on JAX
-``DataParallel`` traces the step on the global batch, so neither is needed.
+On the JAX backend, ``keras.distribution.DataParallel`` traces a step on the global batch and
+lets XLA place the all-reduce, so these steps train on several devices unchanged.
 """
 
 from __future__ import annotations
@@ -66,59 +59,7 @@ def value_and_grad(fn, variables, model):
 
     with tf.GradientTape() as tape:
         loss, aux = fn()
-    return loss, aux, replica_mean(tape.gradient(loss, variables))
-
-
-def _replica():
-    """``(replica id, N)`` inside one of N > 1 TensorFlow replicas, else ``None``."""
-    if _backend() != "tensorflow":
-        return None
-    import tensorflow as tf
-
-    context = tf.distribute.get_replica_context()  # None in a strategy's cross-replica context
-    if context is None or context.num_replicas_in_sync == 1:
-        return None
-    return context.replica_id_in_sync_group, context.num_replicas_in_sync
-
-
-def replicas() -> int:
-    """N inside one of N TensorFlow replicas (in a step under ``MirroredStrategy``), else 1."""
-    replica = _replica()
-    return 1 if replica is None else replica[1]
-
-
-def replica_mean(gradients):
-    """``gradients`` divided by the number of TensorFlow replicas in sync (unchanged elsewhere).
-
-    The optimiser all-reduces the replicas' gradients by summing them; a replica's gradient of
-    the mean loss of its share, divided by N, makes that sum the gradient of the mean loss of
-    the global batch (when the shares are equal, as :func:`deep_unsupervised.training.fit`
-    makes them). Use it for any gradient a step hands to an optimiser by itself (the RBM's CD-k).
-    """
-    replica = _replica()
-    if replica is None:
-        return gradients
-    scale = 1.0 / replica[1]
-    return [None if g is None else g * scale for g in gradients]
-
-
-def replica_share(draw, rows):
-    """``draw(rows)``; in replica i of N, rows ``i*rows:(i+1)*rows`` of ``draw(N*rows)``.
-
-    Args:
-        draw: a function of a row count returning random numbers with that many rows (e.g.
-            ``lambda n: keras.random.normal((n, 8), seed=generator)``).
-        rows: the rows this replica needs (its share of the batch).
-
-    The replicas' copies of a ``SeedGenerator`` hold the same state, so each replica drawing its
-    own rows would draw the same numbers; drawing the global batch's and slicing it gives every
-    example its own noise, the noise one device would give it.
-    """
-    replica = _replica()
-    if replica is None:
-        return draw(rows)
-    index, n = replica
-    return draw(rows * n)[index * rows:(index + 1) * rows]
+    return loss, aux, tape.gradient(loss, variables)
 
 
 def _jax_value_and_grad(fn, variables, model):
@@ -195,7 +136,6 @@ def any_backend(step):
             return stateless_step(self, functools.partial(step, self), state, data)
         return step(self, *args)
 
-    wrapper.replica_aware = True  # distribution.check_model: trains data-parallel on TensorFlow
     return wrapper
 
 

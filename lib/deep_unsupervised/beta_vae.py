@@ -1,5 +1,5 @@
-"""The β-VAE's specifics: its convolutional networks, β normalised for the input size, and the
-capacity-controlled objective of Burgess et al. (2018).
+"""The β-VAE's specifics: its convolutional networks, β normalised for the input size, and β
+as a variable that a callback can lower during training.
 
 * :func:`conv_encoder` / :func:`conv_decoder`: the convolutional networks used for β-VAEs on the
   dSprites-like shapes by {cite}`higgins2017beta` and {cite}`burgess2018understanding`: 4×4
@@ -9,15 +9,11 @@ capacity-controlled objective of Burgess et al. (2018).
   for a code of M elements and N input pixels. The reconstruction term sums over pixels, so the
   same β presses four times harder on 32×32 images than on 64×64 ones; equal β_norm is equal
   pressure.
-* :class:`BetaVAE`: ``vae.VAE`` with the objective
-
-      reconstruction + β KL                     (capacity = 0, Higgins et al.)
-      reconstruction + γ |KL − C(t)|            (capacity > 0, Burgess et al.)
-
-  where the target C(t) is held at 0 until step ``capacity_start`` and then grows linearly to
-  ``capacity`` nats at step ``capacity_end``; γ is the ``beta`` argument. The model counts its
-  own training steps (``steps_seen``), so C(t) also works on the JAX backend. Optionally β
-  drops from ``beta`` to ``beta_final`` at step ``final_from`` (β annealing).
+* :class:`BetaVAE`: ``vae.VAE`` with the objective reconstruction + β KL, where β is a
+  ``keras.Variable``; :class:`BetaSchedule` lowers it between epochs (β annealing), and
+  :class:`CodeScores` records the held-out MIG and KL while a model trains.
+* :func:`rotated_kl`: the KL a diagonal posterior costs after its code is rotated, the reason a
+  VAE prefers some axes (Rolinek et al., 2019).
 """
 
 from __future__ import annotations
@@ -116,7 +112,8 @@ class CodeScores(keras.callbacks.Callback):
         x, factors: held-out images and their factor indices.
         every: epochs between measurements.
 
-    After training, ``steps``, ``mig`` and ``kl`` hold one entry per measurement.
+    After training, ``steps``, ``mig`` and ``kl`` hold one entry per measurement; ``steps``
+    counts the training steps of every ``fit`` the callback has seen.
     """
 
     def __init__(self, x, factors, every=1):
@@ -124,88 +121,106 @@ class CodeScores(keras.callbacks.Callback):
         self.x, self.factors = x, factors
         self.every = check_int("every", every, low=1)
         self.steps, self.mig, self.kl = [], [], []
+        self._done = 0                                 # steps of earlier epochs and fits
 
     def on_epoch_end(self, epoch, logs=None):
+        self._done += self.params.get("steps") or 0
         if (epoch + 1) % self.every:
             return
         from . import disentanglement as dis
 
         z, kl = codes(self.model, self.x)
-        counter = getattr(self.model, "steps_seen", None)   # survives a fresh optimiser
-        if counter is None:
-            counter = self.model.optimizer.iterations
-        self.steps.append(int(counter.numpy()))
+        self.steps.append(self._done)
         self.mig.append(dis.mig(z, self.factors))
         self.kl.append(float(kl.sum()))
 
 
+class BetaSchedule(keras.callbacks.Callback):
+    """Set a :class:`BetaVAE`'s β at the start of chosen epochs (β annealing).
+
+    Args:
+        schedule: ``{epoch: beta}``; from each listed epoch on (0-based, counted as ``fit``
+            counts them, so ``initial_epoch`` carries on), β takes the listed value.
+
+    Example:
+        >>> model.fit(x, epochs=40, callbacks=[BetaSchedule({0: 12.0, 16: 2.0})])  # doctest: +SKIP
+    """
+
+    def __init__(self, schedule):
+        super().__init__()
+        if not schedule:
+            raise invalid("schedule", "a non-empty {epoch: beta} dict", schedule)
+        self.schedule = {check_int("epoch", e, low=0): check_float("beta", b, low=0)
+                         for e, b in dict(schedule).items()}
+
+    def on_epoch_begin(self, epoch, logs=None):
+        started = [e for e in self.schedule if e <= epoch]
+        if started:
+            self.model.beta_weight.assign(self.schedule[max(started)])
+
+
 @keras.saving.register_keras_serializable(package="deep_unsupervised")
 class BetaVAE(V.VAE):
-    """A β-VAE, optionally with Burgess et al.'s capacity target C(t).
+    """A β-VAE: ``vae.VAE`` whose KL weight β is a ``keras.Variable``.
 
     Args:
         encoder, decoder, likelihood, seed: as for ``vae.VAE``.
-        beta: the KL weight β; with a capacity, the weight γ of |KL − C(t)|.
-        beta_final, final_from: if ``beta_final`` is given, β drops from ``beta`` to
-            ``beta_final`` at training step ``final_from`` (a strong β first aligns the first
-            elements with the factors that pay most; the weaker one then lets further factors in).
-        capacity: the final target C in nats (0: the plain β-VAE objective).
-        capacity_start, capacity_end: the training steps between which C(t) grows from 0 to
-            ``capacity`` (it is 0 before and ``capacity`` after).
+        beta: the starting KL weight β (Higgins et al., 2017).
 
-    The current target is tracked as the metric ``capacity``.
+    ``beta_weight`` holds the current β; a callback such as :class:`BetaSchedule` may change it
+    between epochs without recompiling the model. It is tracked as the metric ``beta``.
     """
 
-    def __init__(self, encoder, decoder, beta=4.0, capacity=0.0, capacity_start=0,
-                 capacity_end=1, beta_final=None, final_from=0, **kwargs):
+    def __init__(self, encoder, decoder, beta=4.0, **kwargs):
         super().__init__(encoder, decoder, beta=beta, **kwargs)
-        self.beta_final = None if beta_final is None else check_float("beta_final", beta_final,
-                                                                       low=0)
-        self.final_from = check_int("final_from", final_from, low=0)
-        self.capacity = check_float("capacity", capacity, low=0)
-        self.capacity_start = check_int("capacity_start", capacity_start, low=0)
-        self.capacity_end = check_int("capacity_end", capacity_end, low=self.capacity_start + 1)
-        if self.capacity > 0:  # only then is there a target to show
-            self.capacity_tracker = keras.metrics.Mean(name="capacity")
-        # training steps seen, counted by the model itself: under JAX the optimiser's
-        # ``iterations`` cannot be read inside the (stateless) loss computation
-        self.steps_seen = keras.Variable(0, dtype="int32", trainable=False, name="steps_seen",
-                                         aggregation="only_first_replica")
-
-    def capacity_at(self, step):
-        """C(step) in nats: 0 before ``capacity_start``, linear up to ``capacity`` at the end."""
-        step = ops.cast(step, "float32")
-        frac = (step - self.capacity_start) / (self.capacity_end - self.capacity_start)
-        return self.capacity * ops.clip(frac, 0.0, 1.0)
-
-    def beta_at(self, step):
-        """β at a training step: ``beta``, then ``beta_final`` from step ``final_from`` on."""
-        if self.beta_final is None:
-            return self.beta
-        return ops.where(ops.less(step, self.final_from), self.beta, self.beta_final)
+        self.beta_weight = keras.Variable(self.beta, dtype="float32", trainable=False,
+                                          name="beta")
+        self.beta_tracker = keras.metrics.Mean(name="beta")
 
     def elbo_terms(self, x, outputs):
-        """(loss, reconstruction, kl) with the β-VAE or the capacity objective.
+        """(loss, reconstruction, kl): reconstruction + β KL with the current β.
 
         ``x`` may hold bytes (0/1 pixels as uint8, as the 64×64 data sets are kept to save
         memory); it is cast to the decoder's float type here."""
         x = ops.cast(x, outputs[0].dtype)
         _, reconstruction, kl = super().elbo_terms(x, outputs)
-        step = ops.copy(self.steps_seen.value)        # read before ``compute_loss`` counts
-        if self.capacity == 0:
-            return reconstruction + self.beta_at(step) * kl, reconstruction, kl
-        target = self.capacity_at(step)
-        self.capacity_tracker.update_state(target)
-        return reconstruction + self.beta * ops.abs(kl - target), reconstruction, kl
+        beta = ops.cast(self.beta_weight, kl.dtype)
+        self.beta_tracker.update_state(beta)
+        return reconstruction + beta * kl, reconstruction, kl
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """``vae.VAE.compute_loss``; a training step also advances ``steps_seen``."""
-        loss = super().compute_loss(x, y, y_pred, sample_weight, training)
-        if training:
-            self.steps_seen.assign_add(1)
-        return loss
 
-    def get_config(self):
-        return {**super().get_config(), "capacity": self.capacity,
-                "capacity_start": self.capacity_start, "capacity_end": self.capacity_end,
-                "beta_final": self.beta_final, "final_from": self.final_from}
+def rotated_kl(z_mean, z_log_var, rotations):
+    """The KL cost of a code before and after rotating it, with a diagonal posterior.
+
+    The prior N(0, I) is unchanged by a rotation Q, so the rotated posterior
+    N(Q mu, Q diag(sigma²) Qᵀ) has exactly the KL of the original. An encoder with a diagonal
+    posterior cannot output that full covariance: the closest diagonal Gaussian (the one that
+    minimises KL(diagonal ‖ rotated), as the ELBO's KL does) has precisions equal to the diagonal
+    of the rotated precision matrix, (Q²) (1/sigma²).
+
+    Args:
+        z_mean, z_log_var: (N, M) posterior means and log-variances of N inputs.
+        rotations: (R, M, M) orthogonal matrices (e.g. ``disentanglement.random_rotations``).
+
+    Returns:
+        ``(kl, kl_rotated_diagonal)``: the mean KL (nats per input) of the posteriors as they
+        are, and an array (R,) of the mean KL of the best diagonal fit after each rotation.
+    """
+    import numpy as np
+
+    mean = np.asarray(z_mean, dtype=float)
+    log_var = np.asarray(z_log_var, dtype=float)
+    q = np.asarray(rotations, dtype=float)
+    if mean.shape != log_var.shape or mean.ndim != 2:
+        raise invalid("z_log_var", f"an (N, M) array shaped like z_mean {mean.shape}",
+                      log_var.shape)
+    if q.ndim != 3 or q.shape[1:] != (mean.shape[1],) * 2:
+        raise invalid("rotations", f"an (R, {mean.shape[1]}, {mean.shape[1]}) array", q.shape)
+    mean_sq = np.sum(mean**2, axis=1)                  # a rotation keeps |mu|
+    kl = 0.5 * np.mean(mean_sq + np.sum(np.exp(log_var) - 1 - log_var, axis=1))
+    precision = np.exp(-log_var)                       # (N, M)
+    out = []
+    for rotation in q:
+        var = 1.0 / (precision @ (rotation**2).T)      # (N, M): 1 / diag(Q diag(1/σ²) Qᵀ)
+        out.append(0.5 * np.mean(mean_sq + np.sum(var - 1 - np.log(var), axis=1)))
+    return float(kl), np.array(out)

@@ -17,7 +17,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from .validation import check_array, check_choice, check_float, check_int, invalid
+from .validation import (check_array, check_choice, check_float, check_int, described, invalid,
+                         wrong_type)
 
 KINDS = ("gaussian", "masking", "salt_and_pepper")
 
@@ -36,8 +37,7 @@ def check_rate(rate) -> float:
 def _as_float_array(x) -> np.ndarray:
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"Invalid value for argument 'x': expected floating-point data in [0, 1], "
-                        f"received dtype {x.dtype}")
+        raise wrong_type("x", "floating-point data in [0, 1]", described(f"dtype {x.dtype}"))
     return x
 
 

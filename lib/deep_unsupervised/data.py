@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validation import described, invalid
+
 ENV_VAR = "BOOK_DATA_DIR"
 
 FILES = {
@@ -247,10 +249,9 @@ def train_val_split(x: np.ndarray, y: np.ndarray | None = None, val_fraction: fl
     Returns ``(x_tr, x_val)`` or, with labels, ``(x_tr, y_tr, x_val, y_val)``.
     """
     if not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"Invalid value for argument 'val_fraction': expected 0 < val_fraction < 1, "
-                         f"received val_fraction={val_fraction}")
+        raise invalid("val_fraction", "0 < val_fraction < 1", val_fraction)
     if y is not None and len(x) != len(y):
-        raise ValueError(f"x and y differ in length: {len(x)} vs {len(y)}")
+        raise invalid("y", f"as many rows as x ({len(x)})", described(f"{len(y)} rows"))
     order = np.random.default_rng(seed).permutation(len(x))
     n_val = int(round(len(x) * val_fraction))
     val, tr = order[:n_val], order[n_val:]
@@ -266,7 +267,7 @@ def stratified_subset(y: np.ndarray, per_class: int, seed: int = 0) -> np.ndarra
     for label in np.unique(y):
         members = np.flatnonzero(y == label)
         if len(members) < per_class:
-            raise ValueError(f"label {label} has only {len(members)} examples, "
-                             f"fewer than per_class={per_class}")
+            raise invalid("per_class", f"at most {len(members)}, the examples of label {label}",
+                          per_class)
         picks.append(rng.choice(members, per_class, replace=False))
     return np.sort(np.concatenate(picks))

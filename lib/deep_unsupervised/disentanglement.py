@@ -205,6 +205,26 @@ def random_rotations(n: int, dim: int, seed: int = 0) -> np.ndarray:
     return out
 
 
+def rotation_baseline(factors, n_rotations: int = 200, seed: int = 0) -> np.ndarray:
+    """MIG of the true factors, standardised and randomly rotated: a code that holds all the
+    information but prefers no axes.
+
+    Args:
+        factors: (N, K) factor indices.
+        n_rotations: how many uniform random rotations (:func:`random_rotations`) to score.
+        seed: seed of the rotations and of the small noise that breaks ties in the bins.
+
+    Returns:
+        array (n_rotations,) of MIGs.
+    """
+    factors = _check_pair(np.zeros((len(np.asarray(factors)), 2)), factors)[1]
+    rng = np.random.default_rng(seed)
+    ideal = (factors - factors.mean(0)) / factors.std(0)
+    ideal = ideal + 0.01 * rng.normal(size=ideal.shape)
+    return np.array([mig(ideal @ q, factors)
+                     for q in random_rotations(n_rotations, ideal.shape[1], seed=seed)])
+
+
 def prior_matched(values) -> np.ndarray:
     """Each column of ``values`` turned into standard normal quantiles of its (mid-)ranks.
 
@@ -277,3 +297,88 @@ def traversal_codes(z_base, z_all, n_steps: int = 7, quantiles=(0.02, 0.98)) -> 
     for j in range(m):
         codes[j, :, j] = np.linspace(lo[j], hi[j], n_steps)
     return codes.reshape(m * n_steps, m)
+
+
+# -- choosing a model without labels: UDR (Duan et al., 2020) -------------------------------------
+def udr_pair(z_a, z_b, kl_a=None, kl_b=None, threshold: float = 0.01) -> float:
+    """Unsupervised Disentanglement Ranking score of two models' codes of the same images.
+
+    Only the informative elements count (KL above ``threshold`` nats, when ``kl_a``/``kl_b``
+    are given). R holds |Spearman correlation| between every element a of one code and every
+    element b of the other. An element scores r²/Σr over its row (or column): 1 when it matches
+    exactly one element of the other code, about 1/n when it is spread over n of them. The
+    score averages both directions (the UDR_S of Duan et al., 2020).
+
+    Args:
+        z_a, z_b: (N, d_a) and (N, d_b) codes (e.g. encoder means) of the same N inputs.
+        kl_a, kl_b: (d_a,), (d_b,) KL per element, nats; ``None`` keeps every element.
+        threshold: the KL below which an element is switched off and left out.
+
+    Returns:
+        a score in [0, 1]; 0 when either code has no informative element.
+
+    Example:
+        >>> z = np.random.default_rng(0).normal(size=(5000, 3))
+        >>> round(udr_pair(z, -z[:, ::-1]), 1)     # the same axes, permuted and flipped
+        1.0
+    """
+    z_a, z_b = _check_matrix(z_a, "z_a"), _check_matrix(z_b, "z_b")
+    if len(z_a) != len(z_b):
+        raise invalid("z_b", f"as many rows as z_a ({len(z_a)})", described(f"{len(z_b)} rows"))
+    z_a, z_b = _informative(z_a, kl_a, threshold, "kl_a"), _informative(z_b, kl_b, threshold,
+                                                                        "kl_b")
+    if z_a.shape[1] == 0 or z_b.shape[1] == 0:
+        return 0.0
+    r = np.abs(_standard_ranks(z_a).T @ _standard_ranks(z_b)) / len(z_a)   # |Spearman|
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows = np.nan_to_num(r.max(axis=1) ** 2 / r.sum(axis=1))
+        cols = np.nan_to_num(r.max(axis=0) ** 2 / r.sum(axis=0))
+    return float((rows.mean() + cols.mean()) / 2)
+
+
+def udr(codes, kls=None, threshold: float = 0.01):
+    """UDR of several models trained with the same settings (Duan et al., 2020).
+
+    Each model's score is the median of its :func:`udr_pair` scores against every other model:
+    disentangled solutions resemble each other up to permutation and sign, while entangled ones
+    differ from seed to seed (each mixes the factors in its own way).
+
+    Args:
+        codes: a list of (N, d) codes of the same N inputs, one per model (at least 2).
+        kls: a list of (d,) KL per element, one per model, or ``None``.
+        threshold: see :func:`udr_pair`.
+
+    Returns:
+        ``(scores, pairs)``: array (n_models,), and the (n_models, n_models) pair scores (1 on
+        the diagonal).
+    """
+    n = len(codes)
+    if n < 2:
+        raise invalid("codes", "the codes of at least 2 models", described(f"{n}"))
+    if kls is not None and len(kls) != n:
+        raise invalid("kls", f"one KL array per model ({n})", described(f"{len(kls)}"))
+    kls = [None] * n if kls is None else kls
+    pairs = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            pairs[i, j] = pairs[j, i] = udr_pair(codes[i], codes[j], kls[i], kls[j], threshold)
+    return np.array([np.median(np.delete(pairs[i], i)) for i in range(n)]), pairs
+
+
+def _standard_ranks(z):
+    """Each column's ranks, standardised (a constant column becomes 0)."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(z, axis=0)
+    sd = ranks.std(axis=0)
+    return (ranks - ranks.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+
+
+def _informative(z, kl, threshold, name):
+    if kl is None:
+        return z
+    kl = np.asarray(kl, dtype=float).ravel()
+    if len(kl) != z.shape[1]:
+        raise invalid(name, f"one KL value per code element ({z.shape[1]})",
+                      described(f"{len(kl)} values"))
+    return z[:, kl > threshold]

@@ -35,63 +35,101 @@ MAX_POINTS = 2000  # encoded points drawn under a code plane (keeps the page sma
 
 _STYLE = """<style>
 .du-explorer{background:#fff;color:#222;border:1px solid #ccc;border-radius:4px;padding:8px;
- margin:0.5em 0;max-width:100%;box-sizing:border-box;font-size:0.9em}
+ margin:0.5em 0;max-width:100%;box-sizing:border-box;font-size:0.95em}
+html[data-theme=dark] .du-explorer{background:#1f2226;color:#e6e6e6;border-color:#555}
 .du-explorer .du-x-live{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
-.du-explorer canvas{width:min(58%,260px);height:auto;touch-action:none;cursor:crosshair;
- border:1px solid #999}
+.du-explorer .du-x-live>div:first-child{flex:0 1 420px;min-width:0}
+.du-explorer canvas{width:100%;max-width:420px;height:auto;touch-action:none;cursor:crosshair;
+ border:1px solid #999;background:#fff}
 .du-explorer .du-x-img{flex:none;image-rendering:pixelated;background-color:#000;
  background-repeat:no-repeat}
-.du-explorer .du-x-row{display:flex;align-items:center;gap:8px;margin:2px 0}
-.du-explorer .du-x-row label{min-width:3.5em}
-.du-explorer input[type=range]{flex:0 1 240px;min-width:60px}
+.du-explorer .du-x-read{font-size:1.05em;margin-top:6px;font-variant-numeric:tabular-nums}
+.du-explorer .du-x-key{display:flex;flex-wrap:wrap;gap:4px 10px;margin-top:6px;font-size:0.9em}
+.du-explorer .du-x-key span{display:inline-flex;align-items:center;gap:4px}
+.du-explorer .du-x-key i{display:inline-block;width:10px;height:10px;border-radius:2px}
+.du-explorer .du-x-row{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:4px 0}
+.du-explorer .du-x-row label{min-width:5em}
+.du-explorer .du-x-row output{min-width:3.5em;font-variant-numeric:tabular-nums}
+.du-explorer .du-x-head{display:flex;gap:8px;font-weight:600;margin:2px 0}
+.du-explorer .du-x-pair{display:flex;gap:12px}
+.du-explorer .du-x-pair figure{margin:0;text-align:center;font-size:0.85em}
+.du-explorer input[type=range]{flex:1 1 160px;max-width:260px;min-width:60px}
+
 .du-explorer .du-x-print{display:none;max-width:100%;image-rendering:pixelated}
-@media print{.du-explorer .du-x-live{display:none}.du-explorer .du-x-print{display:block}}
+.du-explorer .du-x-note{display:none;font-style:italic;margin:4px 0}
+@media print{.du-explorer .du-x-live{display:none}.du-explorer .du-x-print,
+ .du-explorer .du-x-note{display:block}}
 </style>"""
 
 _PLANE_JS = """
 const D=DATA,R=ROOT,cv=R.querySelector('canvas'),im=R.querySelector('.du-x-img'),
- rd=R.querySelector('.du-x-read'),g=cv.getContext('2d'),S=cv.width,M=10;
+ rd=R.querySelector('.du-x-read'),g=cv.getContext('2d'),S=cv.width,L=44,B=40,T=8;
 R.querySelector('.du-x-print').src=D.sprite;
 Object.assign(im.style,{backgroundImage:'url('+D.sprite+')',width:D.w*D.k+'px',
  height:D.h*D.k+'px',backgroundSize:D.nx*D.w*D.k+'px '+D.ny*D.h*D.k+'px'});
 const lo=[D.xs[0],D.ys[D.ny-1]],hi=[D.xs[D.nx-1],D.ys[0]];
-const px=(v,a)=>a?S-M-(v-lo[1])/(hi[1]-lo[1])*(S-2*M):M+(v-lo[0])/(hi[0]-lo[0])*(S-2*M);
+const px=(v,a)=>a?S-B-(v-lo[1])/(hi[1]-lo[1])*(S-B-T):L+(v-lo[0])/(hi[0]-lo[0])*(S-L-T);
 const near=(a,v)=>a.reduce((b,x,i)=>Math.abs(x-v)<Math.abs(a[b]-v)?i:b,0);
+const fmt=v=>(Math.abs(v)<0.005?0:v).toFixed(2);
+const ticks=(a,b)=>{const s=Math.pow(10,Math.floor(Math.log10((b-a)/2))),t=[];
+ const st=(b-a)/s>8?2*s:(b-a)/s<3?s/2:s;for(let v=Math.ceil(a/st)*st;v<=b+1e-9;v+=st)t.push(v);
+ return t;};
 let ci=D.i0,cj=D.j0;
-function draw(){g.fillStyle='#fff';g.fillRect(0,0,S,S);g.fillStyle='#ccc';
+function draw(){g.fillStyle='#fff';g.fillRect(0,0,S,S);g.fillStyle='#ddd';
  for(const y of D.ys)for(const x of D.xs)g.fillRect(px(x,0)-1,px(y,1)-1,2,2);
- for(const p of D.pts){g.fillStyle=D.colors[p[2]%D.colors.length];
-  g.fillRect(px(p[0],0)-1.5,px(p[1],1)-1.5,3,3);}
- g.strokeStyle='#000';g.lineWidth=2;g.strokeRect(px(D.xs[cj],0)-6,px(D.ys[ci],1)-6,12,12);
- g.fillStyle='#222';g.font='12px sans-serif';g.fillText(D.names[0]+' \\u2192',S-40,S-2);
- g.save();g.translate(11,40);g.rotate(-Math.PI/2);g.fillText(D.names[1]+' \\u2192',0,0);
+ for(const p of D.pts){if(p[0]<lo[0]||p[0]>hi[0]||p[1]<lo[1]||p[1]>hi[1])continue;
+  g.fillStyle=D.colors[p[2]%D.colors.length];
+  g.fillRect(px(p[0],0)-2,px(p[1],1)-2,4,4);}
+ g.strokeStyle='#000';g.lineWidth=2;g.strokeRect(px(D.xs[cj],0)-7,px(D.ys[ci],1)-7,14,14);
+ g.lineWidth=1;g.strokeRect(L,T,S-L-T,S-B-T);g.fillStyle='#222';g.font='13px sans-serif';
+ g.textAlign='center';for(const v of ticks(lo[0],hi[0])){const x=px(v,0);
+  g.fillRect(x,S-B,1,5);g.fillText(fmt(v).replace(/\\.?0+$/,''),x,S-B+18);}
+ g.textAlign='right';for(const v of ticks(lo[1],hi[1])){const y=px(v,1);
+  g.fillRect(L-5,y,5,1);g.fillText(fmt(v).replace(/\\.?0+$/,''),L-8,y+4);}
+ g.textAlign='center';g.fillText(D.names[0],L+(S-L-T)/2,S-4);
+ g.save();g.translate(13,T+(S-B-T)/2);g.rotate(-Math.PI/2);g.fillText(D.names[1],0,0);
  g.restore();}
 function show(i,j){ci=Math.max(0,Math.min(D.ny-1,i));cj=Math.max(0,Math.min(D.nx-1,j));
  im.style.backgroundPosition=-cj*D.w*D.k+'px '+(-ci*D.h*D.k)+'px';
- rd.textContent=D.names[0]+' = '+D.xs[cj].toFixed(2)+', '+D.names[1]+' = '+D.ys[ci].toFixed(2);
+ rd.textContent='code: '+D.names[0]+' = '+fmt(D.xs[cj])+', '+D.names[1]+' = '+fmt(D.ys[ci]);
  draw();}
 function point(e){const r=cv.getBoundingClientRect(),f=S/r.width,x=(e.clientX-r.left)*f,
- y=(e.clientY-r.top)*f;show(near(D.ys,lo[1]+(S-M-y)/(S-2*M)*(hi[1]-lo[1])),
- near(D.xs,lo[0]+(x-M)/(S-2*M)*(hi[0]-lo[0])));}
+ y=(e.clientY-r.top)*f;show(near(D.ys,lo[1]+(S-B-y)/(S-B-T)*(hi[1]-lo[1])),
+ near(D.xs,lo[0]+(x-L)/(S-L-T)*(hi[0]-lo[0])));}
 cv.addEventListener('pointermove',point);cv.addEventListener('pointerdown',point);
 cv.addEventListener('keydown',e=>{const d={ArrowUp:[-1,0],ArrowDown:[1,0],ArrowLeft:[0,-1],
  ArrowRight:[0,1]}[e.key];if(d){e.preventDefault();show(ci+d[0],cj+d[1]);}});
+const key=R.querySelector('.du-x-key');if(key&&D.pts.length){key.innerHTML='';
+ D.classes.forEach((c,k)=>{const sp=document.createElement('span'),sw=document.createElement('i');
+  sw.style.background=D.colors[k%D.colors.length];sp.append(sw,c);key.append(sp);});}
 show(ci,cj);"""
 
 _TRAVERSAL_JS = """
 const D=DATA,R=ROOT,box=R.querySelector('.du-x-live');
 R.querySelector('.du-x-print').src=D.sprite;box.style.display='block';
-D.names.forEach((name,e)=>{const row=document.createElement('div');row.className='du-x-row';
- const id='du-x-'+D.id+'-'+e,lab=document.createElement('label'),s=document.createElement('input'),
-  out=document.createElement('output'),im=document.createElement('div');
- lab.textContent=name;lab.htmlFor=id;Object.assign(s,{type:'range',id:id,min:0,
-  max:D.n-1,step:1,value:D.start[e]});out.style.minWidth='3em';im.className='du-x-img';
+const fmt=v=>(Math.abs(v)<0.005?0:v).toFixed(2);
+const tile=(row)=>{const im=document.createElement('div');im.className='du-x-img';
  im.setAttribute('role','img');Object.assign(im.style,{backgroundImage:'url('+D.sprite+')',
   width:D.w*D.k+'px',height:D.h*D.k+'px',backgroundSize:D.n*D.w*D.k+'px '+D.m*D.h*D.k+'px'});
- const show=()=>{const t=+s.value;im.style.backgroundPosition=-t*D.w*D.k+'px '+
-  (-e*D.h*D.k)+'px';out.textContent=D.values[e][t].toFixed(2);
-  im.setAttribute('aria-label','decoded image, '+name+' = '+out.textContent);};
- s.addEventListener('input',show);show();row.append(lab,s,out,im);box.append(row);});"""
+ return im;};
+D.names.forEach((name,e)=>{const row=document.createElement('div');row.className='du-x-row';
+ const id='du-x-'+D.id+'-'+e,lab=document.createElement('label'),s=document.createElement('input'),
+  out=document.createElement('output'),pair=document.createElement('div');
+ lab.textContent=name;lab.htmlFor=id;Object.assign(s,{type:'range',id:id,min:0,
+  max:D.n-1,step:1,value:D.start[e]});pair.className='du-x-pair';
+ const ims=D.models.map((model,k)=>{const f=document.createElement('figure'),im=tile();
+  const cap=document.createElement('figcaption');cap.textContent=model;f.append(im);
+  if(D.models.length>1)f.append(cap);pair.append(f);return im;});
+ const show=()=>{const t=+s.value;out.textContent=fmt(D.values[e][t]);
+  ims.forEach((im,k)=>{im.style.backgroundPosition=-t*D.w*D.k+'px '+
+   (-(k*D.m/D.models.length+e)*D.h*D.k)+'px';
+   im.setAttribute('aria-label',D.models[k]+': decoded image, '+name+' = '+out.textContent);});};
+ s.addEventListener('input',show);show();row.append(lab,out,s,pair);box.append(row);});"""
+
+# The label of each explorer's static view (printed pages and the notebook's image output).
+NOTES = {"plane": "every decoded image of the grid, the highest code of the vertical axis at the "
+                  "top and the lowest of the horizontal axis at the left.",
+         "traversal": "one row per slider, its steps from left to right"}
 
 
 class Explorer:
@@ -175,7 +213,8 @@ def _page(kind: str, data: dict, js: str, alt: str, body: str, title: str | None
     heading = f"<div><strong>{_escape(title)}</strong></div>" if title else ""
     return (f'<div class="du-explorer du-{kind}" data-du-explorer="{uid}" role="group" '
             f'aria-label="{_escape(alt)}">{_STYLE}{heading}<div class="du-x-live">{body}</div>'
-            f'<img class="du-x-print" alt="{_escape(alt)}">'
+            f'<p class="du-x-note">Static view of the interactive explorer: '
+            f'{_escape(NOTES[kind])}</p><img class="du-x-print" alt="{_escape(alt)}">'
             f"<script>(function(){{{script}}})();</script></div>")
 
 
@@ -200,8 +239,8 @@ def _points(points, labels, max_points: int) -> list:
 
 
 def code_plane_explorer(images, grid_values, *, points=None, labels=None,
-                        axis_names=("z1", "z2"), scale: int = 4, vmin=0.0, vmax=1.0,
-                        title: str | None = None, alt: str | None = None) -> Explorer:
+                        axis_names=("z1", "z2"), class_names=None, scale: int = 6, vmin=0.0,
+                        vmax=1.0, title: str | None = None, alt: str | None = None) -> Explorer:
     """Move the pointer over a 2-D code plane and see the image decoded there.
 
     Args:
@@ -212,6 +251,8 @@ def code_plane_explorer(images, grid_values, *, points=None, labels=None,
         points: optional (N, 2) codes (e.g. encoded test digits) drawn as dots on the plane.
         labels: optional N integer classes colouring ``points``.
         axis_names: the names of the two code elements.
+        class_names: the name of each class in the colour key (default: the class numbers,
+            which for MNIST are the digits).
         scale: screen pixels per image pixel of the decoded image.
         vmin, vmax: the grey-scale range of ``images`` (black to white).
         title, alt: a heading, and the text that describes the explorer to screen readers.
@@ -234,17 +275,21 @@ def code_plane_explorer(images, grid_values, *, points=None, labels=None,
             "nx": len(xs), "ny": len(ys), "xs": [float(v) for v in xs],
             "ys": [float(v) for v in ys[::-1]], "i0": len(ys) // 2, "j0": len(xs) // 2,
             "pts": _points(points, labels, MAX_POINTS), "colors": _COLORS,
-            "names": [str(n) for n in axis_names]}
-    body = ('<canvas width="260" height="260" tabindex="0" aria-label="code plane: move the '
-            'pointer, or use the arrow keys"></canvas><div><div class="du-x-img" role="img" '
-            'aria-label="the decoded image"></div><div class="du-x-read" aria-live="polite">'
-            "</div></div>")
+            "names": [str(n) for n in axis_names],
+            "classes": [str(c) for c in (class_names if class_names is not None else range(
+                max((p[2] for p in _points(points, labels, MAX_POINTS)), default=-1) + 1))]}
+    key = '<div class="du-x-key" aria-label="colour of each class"></div>' if points is not None \
+        else ""
+    body = ('<div><canvas width="420" height="420" tabindex="0" aria-label="code plane: move the '
+            f'pointer, or use the arrow keys"></canvas>{key}</div><div><div class="du-x-img" '
+            'role="img" aria-label="the decoded image"></div><div class="du-x-read" '
+            'aria-live="polite"></div></div>')
     return Explorer(_page("plane", data, _PLANE_JS, alt, body, title), png, alt)
 
 
-def traversal_explorer(images, element_names, values, *, start=None, scale: int = 2,
-                       vmin=0.0, vmax=1.0, title: str | None = None,
-                       alt: str | None = None) -> Explorer:
+def traversal_explorer(images, element_names, values, *, start=None, compare=None,
+                       model_names=None, scale: int = 2, vmin=0.0, vmax=1.0,
+                       title: str | None = None, alt: str | None = None) -> Explorer:
     """One slider per code element; each shows the image decoded as that element moves.
 
     Args:
@@ -254,6 +299,10 @@ def traversal_explorer(images, element_names, values, *, start=None, scale: int 
         element_names: m names, one per traversed element (e.g. ``["z3", "z7"]``).
         values: the n increasing values of the traversal, shared, or (m, n), one row per element.
         start: the step each slider starts at (an int, or m ints); default the middle step.
+        compare: optional images of a second model in the same layout, shown beside the first
+            under the same slider (e.g. the β = 0 model beside a β-VAE: row ``e`` of each is the
+            traversal of its element that best matches the slider's factor).
+        model_names: the two models' names (required with ``compare``), shown under the images.
         scale, vmin, vmax, title, alt: as for :func:`code_plane_explorer`.
 
     Returns:
@@ -268,6 +317,13 @@ def traversal_explorer(images, element_names, values, *, start=None, scale: int 
         raise _invalid("values", f"{len(names)} rows (one per element)", _brief(v))
     n = len(rows[0])
     tiles = _check_images(images, (len(names), n))
+    models = [""]
+    if compare is not None:
+        if model_names is None or isinstance(model_names, str) or len(model_names) != 2:
+            raise _invalid("model_names", "two names (the model of images, then of compare)",
+                           model_names)
+        tiles = np.concatenate([tiles, _check_images(compare, (len(names), n), "compare")])
+        models = [str(m) for m in model_names]
     try:
         first = [n // 2] * len(names) if start is None else np.broadcast_to(start, len(names))
     except ValueError:
@@ -278,6 +334,6 @@ def traversal_explorer(images, element_names, values, *, start=None, scale: int 
     alt = alt or (f"Traversal explorer: one slider for each of {len(names)} code elements, "
                   f"{n} steps each; the static version shows every step as one grid.")
     data = {"sprite": sprite, "w": tiles.shape[3], "h": tiles.shape[2], "k": _check_scale(scale),
-            "m": len(names), "n": n, "names": names, "start": [int(s) for s in first],
-            "values": [[float(x) for x in r] for r in rows]}
+            "m": len(tiles), "n": n, "names": names, "start": [int(s) for s in first],
+            "values": [[float(x) for x in r] for r in rows], "models": models}
     return Explorer(_page("traversal", data, _TRAVERSAL_JS, alt, "", title), png, alt)

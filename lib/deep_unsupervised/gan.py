@@ -14,16 +14,14 @@ import keras
 from keras import layers, ops
 
 from . import autodiff
-from .autodiff import remapper_disabled  # noqa: F401  (its home was here)
-from .validation import check_choice, check_float, check_int, check_ints, invalid
+from .validation import check_choice, check_float, check_int, check_ints, invalid, wrong_type
 
 LOSSES = ("minimax", "non_saturating", "wasserstein")
 
 
 def _check_net(name, net):
     if not isinstance(net, keras.Model):
-        raise TypeError(f"Invalid value for argument '{name}': expected a keras.Model, "
-                        f"received {name}={type(net).__name__}")
+        raise wrong_type(name, "a keras.Model", net)
     return net
 
 
@@ -70,9 +68,8 @@ def gradient_penalty(critic, x_real, x_fake, seed=None):
     if tuple(x_real.shape[1:]) != tuple(x_fake.shape[1:]):
         raise invalid("x_fake", f"samples of shape {tuple(x_real.shape[1:])} like x_real",
                       tuple(x_fake.shape[1:]))
-    ones = (1,) * (len(x_real.shape) - 1)  # one weight per sample; replica_share: see autodiff
-    eps = autodiff.replica_share(lambda n: keras.random.uniform((n, *ones), seed=seed),
-                                 ops.shape(x_real)[0])
+    ones = (1,) * (len(x_real.shape) - 1)  # one weight per sample
+    eps = keras.random.uniform((ops.shape(x_real)[0], *ones), seed=seed)
     x_hat = eps * x_real + (1.0 - eps) * x_fake
     grads = autodiff.input_gradient(lambda t: critic(t, training=True), x_hat)
     grads = ops.reshape(grads, (ops.shape(x_hat)[0], -1))
@@ -120,8 +117,7 @@ class TwoPlayerModel(keras.Model):
         """``d_optimizer`` updates the discriminator(s), ``g_optimizer`` the generator(s)."""
         for name, opt in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
             if not isinstance(opt, keras.optimizers.Optimizer):
-                raise TypeError(f"Invalid value for argument '{name}': expected a Keras "
-                                f"optimizer, received {name}={type(opt).__name__}")
+                raise wrong_type(name, "a Keras optimizer", opt)
         super().compile(optimizer=None, **kwargs)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         self.optimizer = PlayerOptimizers(self)
@@ -222,15 +218,13 @@ class GAN(TwoPlayerModel):
     @property
     def penalty_seed(self):
         """The penalty's interpolation weights come from the model's generator on JAX (a traced
-        step needs its own) and under TensorFlow replicas (Keras's global generator is per
-        thread, and every replica has its own); else from Keras's global one (``None``)."""
-        if keras.backend.backend() == "jax" or autodiff.replicas() > 1:
+        step needs its own), else from Keras's global one (``None``)."""
+        if keras.backend.backend() == "jax":
             return self.seed_generator
         return None
 
     def _noise(self, batch_size):
-        return autodiff.replica_share(lambda n: keras.random.normal(
-            (n, self.latent_dim), seed=self.seed_generator), batch_size)
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
     def player_weights(self):
         return self.discriminator.trainable_weights, self.generator.trainable_weights

@@ -80,7 +80,7 @@ def _stages(model: keras.Model) -> list[keras.Model]:
 
 
 def _named_layers(stage: keras.Model) -> list[str]:
-    return [l.name for l in stage.layers if not isinstance(l, keras.layers.InputLayer)]
+    return [layer.name for layer in stage.layers if not isinstance(layer, keras.layers.InputLayer)]
 
 
 def layer_outputs(model: keras.Model, x, names=None, *,
@@ -226,12 +226,12 @@ def plot_signal_statistics(stats: dict[str, dict], axes=None):
         for ax, key in zip(axes, ["activation_std", "gradient_std"]):
             # (numerically) zero values cannot be drawn on a log axis: leave gaps, say so in the legend
             values = np.where(s[key] > 1e-8, s[key], np.nan)
-            label = name if np.isfinite(values).any() else f"{name} (all 0, not drawn)"
+            label = name if np.isfinite(values).any() else f"{name} (std 0, not drawn)"
             ax.plot(depth, values, "o-", color=colour, label=label)
     for ax, title in zip(axes, ["forward: std of layer outputs", "backward: std of dL/dW"]):
         ax.set_yscale("log")
         ax.set_xlabel("Dense layer (1 = first)")
         ax.set_title(title)
     for ax in axes:
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=9)
     return axes

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 from scipy import linalg
 
-from .validation import check_array, check_int, check_ints, described, invalid
+from .validation import check_array, check_int, check_ints, described, invalid, wrong_type
 
 
 def squared_distances(a, b):
@@ -85,8 +85,7 @@ def feature_extractor(classifier, layer="features"):
     import keras
 
     if not isinstance(classifier, keras.Model):
-        raise TypeError(f"Invalid value for argument 'classifier': expected a keras.Model, "
-                        f"received classifier={type(classifier).__name__}")
+        raise wrong_type("classifier", "a keras.Model", classifier)
     names = [lay.name for lay in classifier.layers]
     if layer not in names:
         raise invalid("layer", f"the name of a layer of the classifier, one of {names}", layer)

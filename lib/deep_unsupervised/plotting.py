@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
+from .validation import described, invalid, wrong_type
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies. Black is left out of the line cycle (it is the text colour).
 PALETTE = {
@@ -30,10 +32,16 @@ PALETTE = {
 CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow")]
 # Ten classes (the digits) need more colours than any colour-blind-safe palette separates well,
 # so class scatter plots also vary the marker: colour and shape together identify a class.
-CLASS_COLORS = CYCLE + ["#882255", "#999999", "#44AA99"]
+# Neighbours in hue get different brightness: 0 (blue) and 5 (black), 2 (green) and 9 (brown).
+CLASS_COLORS = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "black",
+                                     "yellow")] + ["#882255", "#999999", "#8C564B"]
 CLASS_MARKERS = ["o", "s", "^", "v", "D", "P", "X", "*", "<", ">"]
 COLUMN_WIDTH = 6.4  # inches: 704 px at the book's 110 dpi, within the 757-px text column
 DPI = 110
+# No text in a figure is set below this size (points): at DPI and the column width, it is shown
+# at 9 pt (12 CSS px) on the desktop page. tools/browser_check.py measures it on every page, and
+# tools/hygiene.py flags a smaller fontsize= in a chapter.
+SMALLEST_FONT_PT = 9
 
 
 def set_style() -> None:
@@ -69,6 +77,31 @@ def set_style() -> None:
     })
 
 
+def figure_png(fig, colors: int = 256) -> tuple[str, dict] | None:
+    """A figure as a 2x PNG reduced to ``colors`` colours, base64-encoded, with its 1x size.
+
+    The notebook's image formatter (``du.setup()`` installs it): twice the pixels keep text sharp
+    on high-density screens and when a reader opens a figure at full size on a phone, and the
+    palette (figures are drawn in few colours) keeps the file smaller than a full-colour 1x PNG.
+    The metadata (width and height at 1x) makes the page show it at its 1x size.
+    """
+    import base64
+    import io
+
+    from PIL import Image
+
+    if not fig.axes and not fig.lines and not fig.images and not fig.patches and not fig.texts:
+        return None  # an empty figure shows nothing, as the inline backend does
+    buffer = io.BytesIO()
+    fig.canvas.print_figure(buffer, format="png", dpi=2 * fig.dpi, bbox_inches="tight")
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    image = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return (base64.b64encode(buffer.getvalue()).decode("ascii"),
+            {"width": image.width // 2, "height": image.height // 2})
+
+
 def _as_images(images) -> np.ndarray:
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -76,8 +109,8 @@ def _as_images(images) -> np.ndarray:
     if images.ndim == 2:  # flattened square images
         side = int(round(np.sqrt(images.shape[1])))
         if side * side != images.shape[1]:
-            raise ValueError(f"Invalid value for argument 'images': cannot view vectors of "
-                             f"length {images.shape[1]} as square images")
+            raise invalid("images", "vectors whose length is a square (flattened square images)",
+                          described(f"vectors of length {images.shape[1]}"))
         images = images.reshape(len(images), side, side)
     if images.ndim not in (3, 4):
         raise ValueError(f"Invalid value for argument 'images': expected a batch of images "
@@ -87,8 +120,7 @@ def _as_images(images) -> np.ndarray:
 
 def _check_positive_int(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"Invalid value for argument '{name}': expected a positive integer, "
-                         f"received {name}={value!r}")
+        raise invalid(name, "a positive integer", value)
     return int(value)
 
 
@@ -114,11 +146,9 @@ def image_grid(images, ncols: int = 10, titles=None, row_labels=None, vmin=0.0, 
     ncols = _check_positive_int("ncols", ncols)
     n = len(images)
     if n == 0:
-        raise ValueError("Invalid value for argument 'images': expected at least one image, "
-                         "received 0")
+        raise invalid("images", "at least one image", described("0"))
     if titles is not None and len(titles) != n:
-        raise ValueError(f"Invalid value for argument 'titles': expected {n} titles, "
-                         f"received {len(titles)}")
+        raise invalid("titles", f"{n} titles", described(str(len(titles))))
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
     # room for the row labels, about 0.085 in per character at 10 pt
@@ -162,13 +192,12 @@ def plot_history(history, keys=None, ax=None, title: str | None = None, logy: bo
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
-        raise TypeError(f"Invalid value for argument 'history': expected a Keras History or a "
-                        f"non-empty dict of per-epoch values, received {type(history).__name__}")
+        raise wrong_type("history", "a Keras History or a non-empty dict of per-epoch values",
+                         described(type(history).__name__))
     keys = keys or [k for k in logs if not k.startswith("val_")]
     missing = [k for k in keys if k not in logs]
     if missing:
-        raise ValueError(f"Invalid value for argument 'keys': expected keys of the history "
-                         f"({sorted(logs)}), received {missing}")
+        raise invalid("keys", f"keys of the history ({sorted(logs)})", described(str(missing)))
     if ax is None:
         _, ax = plt.subplots()
     for key in keys:
@@ -201,8 +230,7 @@ def scatter_2d(points, labels=None, ax=None, title: str | None = None, s: float 
     """
     points = np.asarray(points)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"Invalid value for argument 'points': expected shape (N, 2), "
-                         f"received shape {points.shape}")
+        raise invalid("points", "shape (N, 2)", described(f"shape {points.shape}"))
     if ax is None:
         _, ax = plt.subplots(figsize=(COLUMN_WIDTH * 0.75, 4.2))
     if labels is None:
@@ -210,8 +238,7 @@ def scatter_2d(points, labels=None, ax=None, title: str | None = None, s: float 
     else:
         labels = np.asarray(labels)
         if labels.shape != (len(points),):
-            raise ValueError(f"Invalid value for argument 'labels': expected shape "
-                             f"({len(points)},), received shape {labels.shape}")
+            raise invalid("labels", f"shape ({len(points)},)", described(f"shape {labels.shape}"))
         for label in np.unique(labels):
             pts = points[labels == label]
             i = int(label) % len(CLASS_COLORS)

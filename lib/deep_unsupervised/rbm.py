@@ -98,9 +98,7 @@ class RBM(keras.Model):
 
     def sample(self, p):
         """Independent Bernoulli samples with success probabilities p."""
-        shape = tuple(ops.shape(p))  # the global batch's noise, sliced under replicas
-        u = autodiff.replica_share(lambda n: keras.random.uniform(
-            (n, *shape[1:]), seed=self.seed_generator), shape[0])
+        u = keras.random.uniform(tuple(ops.shape(p)), seed=self.seed_generator)
         return ops.cast(u < p, "float32")
 
     def free_energy(self, x):
@@ -148,8 +146,8 @@ class RBM(keras.Model):
         x̃ is x with one randomly chosen bit flipped per row; averaged over rows and bits this
         estimates Σ_i log P(x_i | x_rest) (Besag's pseudo-likelihood), which needs no Z.
         """
-        idx = autodiff.replica_share(lambda n: keras.random.randint(
-            (n,), 0, self.n_visible, seed=self.seed_generator), ops.shape(x)[0])
+        idx = keras.random.randint((ops.shape(x)[0],), 0, self.n_visible,
+                                   seed=self.seed_generator)
         flip = ops.one_hot(idx, self.n_visible)
         x_flipped = ops.abs(x - flip)
         return self.n_visible * ops.log_sigmoid(self.free_energy(x_flipped) - self.free_energy(x))
@@ -161,10 +159,8 @@ class RBM(keras.Model):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         dW, da, db, reconstruction = self.cd_gradient(x)
         dW = dW - self.weight_decay * self.W
-        # Optimizers minimise, so hand them the negative of the ascent direction (divided by the
-        # number of replicas under TensorFlow's MirroredStrategy, which sums them).
-        grads = autodiff.replica_mean([-dW, -da, -db])
-        self.optimizer.apply_gradients(zip(grads, [self.W, self.a, self.b]))
+        # Optimizers minimise, so hand them the negative of the ascent direction.
+        self.optimizer.apply_gradients(zip([-dW, -da, -db], [self.W, self.a, self.b]))
         self.recon_tracker.update_state(ops.mean(ops.square(x - reconstruction)))
         self.free_energy_tracker.update_state(ops.mean(self.free_energy(x)))
         return {m.name: m.result() for m in (self.recon_tracker, self.free_energy_tracker)}

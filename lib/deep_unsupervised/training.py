@@ -1,21 +1,21 @@
-"""Training: the one entry point :func:`fit`, the book's optimiser, and a one-line progress bar.
+"""Training: the book's optimiser, a one-line progress bar, checkpoints, and :func:`fit`.
 
-Every model of the book is trained by :func:`fit` (or by a recipe that calls it): it builds the
-optimiser (Adam, optionally with cosine decay), compiles the model with the library's one default
-for ``steps_per_execution``, and fits it with :class:`ProgressBar`. Builders return uncompiled
-models, so the settings that shape training live in one place, the call to :func:`fit`.
+A recipe trains its model as keras.io does: ``model.compile(optimizer=make_optimizer(...),
+steps_per_execution=STEPS_PER_EXECUTION)``, then ``model.fit(..., verbose=0,
+callbacks=[ProgressBar(label), *backup(label, model, epochs)])``. :func:`fit` does the same in one
+call, for the chapters' small experiments.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 import time
 
 import keras
 import numpy as np
 
-from . import distribution
-from .runtime import Timer, configure_environment, setup  # noqa: F401  (re-exported)
 from .validation import check_choice, check_float, check_int, invalid
 
 # Training steps run per call into the backend (Keras's ``compile(steps_per_execution=...)``). The
@@ -28,9 +28,28 @@ OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 SCHEDULES = ("constant", "cosine")
 
 
-def quiet_tensorflow() -> None:
-    """Deprecated name of :func:`deep_unsupervised.runtime.configure_environment`."""
-    configure_environment()
+# With this environment variable set to a directory, every training run of the book keeps a
+# backup there at the end of each epoch and, started again after an interruption, resumes from it.
+CHECKPOINT_VARIABLE = "BOOK_CHECKPOINT_DIR"
+
+
+def backup(label: str, model: keras.Model, epochs: int) -> list:
+    """``[keras.callbacks.BackupAndRestore(...)]`` when ``$BOOK_CHECKPOINT_DIR`` is set, else ``[]``.
+
+    Add it to a ``fit``'s callbacks: after each epoch Keras saves the weights, the optimiser and
+    the epoch reached; a ``fit`` started again with the same backup directory restores them and
+    goes on from the next epoch, and a ``fit`` that finishes deletes its backup. The directory of
+    one run is named after ``label``, the model's class and ``epochs``, so give the several runs
+    of one recipe (one per seed, say) their own labels. With ``shuffle=True`` a resumed run sees
+    the remaining epochs' batches in another order than an uninterrupted run would.
+    """
+    root = os.environ.get(CHECKPOINT_VARIABLE, "").strip()
+    if not root:
+        return []
+    key = f"{label}|{type(model).__name__}|{epochs}"
+    name = "".join(c if c.isalnum() else "-" for c in label)[:40]
+    directory = os.path.join(root, f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}")
+    return [keras.callbacks.BackupAndRestore(directory)]
 
 
 def steps_per_epoch(n_examples: int, batch_size: int) -> int:
@@ -67,33 +86,11 @@ def make_optimizer(learning_rate: float = 1e-3, *, name: str = "adam",
     return cls(learning_rate=rate, **kwargs)
 
 
-def _is_dataset(x) -> bool:
-    return type(x).__module__.startswith("tensorflow") and hasattr(x, "element_spec")
-
-
 def _n_examples(x) -> int | None:
     try:
         return len(x)
     except TypeError:  # a tf.data.Dataset of unknown length, a generator, ...
         return None
-
-
-def _even_batches(x, y, validation_data, batch_size):
-    """Drop the few examples that would leave a replica an uneven share (see ``even_rows``)."""
-    if _is_dataset(x):
-        x = distribution.even_dataset(x)
-    if _is_dataset(validation_data):
-        validation_data = distribution.even_dataset(validation_data)
-    keep = distribution.even_rows(_n_examples(x), batch_size)
-    if keep != _n_examples(x):
-        x, y = x[:keep], (None if y is None else y[:keep])
-    parts = validation_data if isinstance(validation_data, (tuple, list)) else (validation_data,)
-    n_val = None if validation_data is None else _n_examples(parts[0])
-    keep = distribution.even_rows(n_val, batch_size)
-    if keep != n_val:
-        parts = tuple(v if v is None else v[:keep] for v in parts)
-        validation_data = parts if isinstance(validation_data, (tuple, list)) else parts[0]
-    return x, y, validation_data
 
 
 def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = None,
@@ -122,12 +119,6 @@ def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = 
         steps_per_execution: steps per call into the backend (default
             :data:`STEPS_PER_EXECUTION`).
 
-    Inside :func:`deep_unsupervised.distribution.data_parallel` (every recipe's ``train``), the
-    model built there is trained on all its devices; ``batch_size`` is then the global batch,
-    split evenly across the devices (the last batch of an epoch may lose up to N - 1 examples
-    so that it splits too; see :func:`deep_unsupervised.distribution.even_rows`), and the
-    model is adapted to the replicas (:mod:`deep_unsupervised.replica_models`).
-
     Returns:
         The ``History`` of ``model.fit``.
     """
@@ -138,10 +129,6 @@ def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = 
     if y is not None and n is not None and _n_examples(y) not in (None, n):
         raise invalid("y", f"as many rows as x ({n})", f"{_n_examples(y)} rows")
     spe = check_int("steps_per_execution", steps_per_execution or STEPS_PER_EXECUTION, low=1)
-    # inside distribution.data_parallel(): a model it can train, batches split evenly
-    distribution.check_model(model)
-    spe = distribution.steps_per_execution(spe)
-    x, y, validation_data = _even_batches(x, y, validation_data, batch_size)
     if compile_kwargs is not None:
         model.compile(**compile_kwargs, steps_per_execution=spe)
     else:
@@ -153,11 +140,9 @@ def fit(model: keras.Model, x, y=None, *, epochs: int, batch_size: int | None = 
             optimizer = make_optimizer(learning_rate, name=optimizer, schedule=schedule,
                                        steps=steps, decay_alpha=decay_alpha)
         model.compile(optimizer=optimizer, loss=loss, metrics=metrics, steps_per_execution=spe)
-    callbacks = list(callbacks) + ([ProgressBar(label)] if progress else [])
-    with distribution.prepared(model):  # replicas: synchronised batch norm, even predict/evaluate
-        return model.fit(x, y, epochs=epochs, batch_size=batch_size,
-                         validation_data=validation_data, shuffle=shuffle, verbose=0,
-                         callbacks=callbacks, **fit_kwargs)
+    callbacks = [*backup(label, model, epochs), *callbacks] + ([ProgressBar(label)] if progress else [])
+    return model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
+                     shuffle=shuffle, verbose=0, callbacks=callbacks, **fit_kwargs)
 
 
 def _in_notebook() -> bool:

@@ -27,7 +27,7 @@ import numpy as np
 from keras import layers, ops
 
 from .validation import (check_array, check_choice, check_float, check_int, check_ints,
-                         check_shape, described, invalid)
+                         check_shape, described, invalid, wrong_type)
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 _EPS = 1e-7  # keeps log(p) and log(1 - p) finite, as Keras's binary cross-entropy does
@@ -47,8 +47,7 @@ def _check_same_shape(name_a, a, name_b, b):
 
 def _check_model(name, value, what):
     if not isinstance(value, layers.Layer):
-        raise TypeError(f"Invalid value for argument '{name}': expected a keras model {what}, "
-                        f"received {name}={value!r}")
+        raise wrong_type(name, f"a keras model {what}", described(f"{name}={value!r}"))
     return value
 
 
@@ -308,8 +307,7 @@ def importance_weighted_log_likelihood(vae, x, k=100, batch_size=None, seed=0):
         NumPy array (N,) of estimates in nats.
     """
     if not isinstance(vae, VAE):
-        raise TypeError(f"Invalid value for argument 'vae': expected a deep_unsupervised.vae.VAE, "
-                        f"received vae={vae!r}")
+        raise wrong_type("vae", "a deep_unsupervised.vae.VAE", described(f"vae={vae!r}"))
     k = check_int("k", k, low=1)
     batch_size = (max(1, MAX_CODES_PER_CALL // k) if batch_size is None
                   else check_int("batch_size", batch_size, low=1))

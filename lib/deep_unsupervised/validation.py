@@ -37,6 +37,16 @@ def invalid(name: str, expected: str, received) -> ValueError:
     return ValueError(f"Invalid value for argument '{name}': expected {expected}, received {shown}")
 
 
+def wrong_type(name: str, expected: str, received) -> TypeError:
+    """:func:`invalid` as a ``TypeError``: the value is of the wrong kind (return it, then ``raise``).
+
+    ``received`` is shown as ``name=<type name>`` unless it is already :func:`described`.
+    """
+    shown = received if isinstance(received, _Shown) else described(
+        f"{name}={type(received).__name__}")
+    return TypeError(str(invalid(name, expected, shown)))
+
+
 class _Shown(str):
     """A pre-formatted description of a received value (e.g. ``shape (3, 4)``)."""
 

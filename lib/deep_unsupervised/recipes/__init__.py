@@ -21,13 +21,12 @@ module level, so that listing recipes is quick; their functions import Keras whe
 from __future__ import annotations
 
 import dataclasses
-import functools
 import importlib
 import os
 import pkgutil
 from typing import Any, Callable, Mapping
 
-from ..validation import check_choice, invalid
+from ..validation import check_choice, described, invalid, wrong_type
 
 SCALES = ("ci", "full")
 SCALE_VARIABLE = "BOOK_SCALE"
@@ -52,9 +51,7 @@ class Recipe:
         description: one line for listings.
         presets: ``{"ci": settings, "full": settings}``, frozen dataclass instances.
         train: ``train(settings, data, *, callbacks=(), label=None)`` returning the trained model
-            (or whatever the experiment produces). It runs inside
-            ``distribution.data_parallel()``: data-parallel when several accelerators are
-            visible (or ``$BOOK_DEVICES`` asks for it), unchanged on one device.
+            (or whatever the experiment produces).
         load: ``load(settings, limit=None)`` returning the experiment's data (``limit`` caps every
             data set, for quick runs and tests); ``None`` when the experiment makes its own.
         evaluate: ``evaluate(settings, trained, data)`` returning ``{metric: value}`` on held-out
@@ -82,34 +79,10 @@ class Recipe:
             if not (dataclasses.is_dataclass(settings) and settings.__dataclass_params__.frozen):
                 raise invalid("presets", "frozen dataclass instances",
                               f"{scale}={type(settings).__name__}")
-        if not hasattr(self.train, "_data_parallel"):  # already wrapped: dataclasses.replace
-            object.__setattr__(self, "train", _data_parallel(self.train))
 
     def settings(self, scale: str | None = None):
         """The settings at ``scale`` (default: ``$BOOK_SCALE`` or ``"ci"``)."""
         return self.presets[current_scale(scale)]
-
-
-def _data_parallel(train: Callable) -> Callable:
-    """``train`` run inside :func:`deep_unsupervised.distribution.data_parallel`: every recipe
-    trains on all visible accelerators when there are several, and exactly as written otherwise.
-    A model data_parallel() cannot train (a ``train_step`` of its own not written with
-    ``deep_unsupervised.autodiff``, on TensorFlow) is trained again on one device, after a
-    one-line notice. The unwrapped function is ``recipe.train.__wrapped__``."""
-
-    @functools.wraps(train)
-    def wrapped(*args, **kwargs):
-        from ..distribution import OneDeviceOnly, data_parallel
-
-        try:
-            with data_parallel():
-                return train(*args, **kwargs)
-        except OneDeviceOnly as error:  # raised by fit; train() seeds itself: a fresh start
-            print(f"{train.__name__}: trained on one device ({error.reason})")
-        return train(*args, **kwargs)
-
-    wrapped._data_parallel = True
-    return wrapped
 
 
 def per_scale(ci, full, scale: str | None = None):
@@ -139,6 +112,37 @@ def describe_scale(scale: str | None = None) -> str:
     return textwrap.fill(f"Scale: {scale} ({_SCALE_TEXT[scale]}). "
             f"Set {SCALE_VARIABLE}={other} before starting the kernel for {_SCALE_TEXT[other]}. "
             f"Keras backend: {backend}.", width=88)
+
+
+class SettingsTable(str):
+    """Markdown text that a notebook renders as a table (``_repr_markdown_``) and ``print`` shows."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def settings_table(*settings, **named) -> SettingsTable:
+    """Recipe settings as a table: one row per field, one column per settings object.
+
+    ``settings_table(s)`` shows one recipe's settings; ``settings_table(plain=s1, dropout=s2)``
+    compares several side by side, with the keywords as column titles. A field that a column's
+    settings do not have is shown as "–".
+    """
+    columns = {"value": settings[0]} if len(settings) == 1 and not named else dict(named)
+    if len(settings) > 1 or (settings and named) or not columns:
+        raise invalid("settings", "one settings object, or several as keywords",
+                      described(f"{len(settings)} positional and {len(named)} keyword arguments"))
+    for title, value in columns.items():
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            raise wrong_type(title, "a recipe's settings (a dataclass instance)", value)
+    fields: list[str] = []
+    for value in columns.values():
+        fields += [f.name for f in dataclasses.fields(value) if f.name not in fields]
+    rows = ["| setting | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for name in fields:
+        cells = [f"`{getattr(v, name)!r}`" if hasattr(v, name) else "–" for v in columns.values()]
+        rows.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return SettingsTable("\n".join(rows))
 
 
 REGISTRY: dict[str, Recipe] = {}

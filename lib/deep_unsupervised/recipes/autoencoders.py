@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 
+from ..validation import invalid
 from . import Recipe, register
 
 _SOURCE_LECTURE = ("the lecture's Keras code (\"Autoencoder in Keras\" slides), for whose models "
@@ -133,14 +134,17 @@ def train_autoencoder(s, data, *, callbacks=(), label=None):
     """
     import keras
 
-    from .. import training
+    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer, steps_per_epoch
 
     keras.utils.set_random_seed(s.seed)
     model = build_autoencoder(s)
-    training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
-                 learning_rate=s.learning_rate, schedule="cosine", loss=s.loss,
-                 validation_data=(data.x_val, data.x_val), callbacks=callbacks,
-                 label=label or model.name.replace("_", " "))
+    steps = s.epochs * steps_per_epoch(len(data.x_train), s.batch_size)  # the cosine's length
+    model.compile(optimizer=make_optimizer(s.learning_rate, schedule="cosine", steps=steps),
+                  loss=s.loss, steps_per_execution=STEPS_PER_EXECUTION)
+    label = label or model.name.replace("_", " ")
+    model.fit(data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+              validation_data=(data.x_val, data.x_val), verbose=0,
+              callbacks=[*backup(label, model, s.epochs), *callbacks, ProgressBar(label)])
     return model
 
 
@@ -249,8 +253,7 @@ def features_of(name: str, model, x):
         d = model.discriminator
         probe = keras.Model(d.inputs, d.get_layer("features").output)
         return probe.predict(x, batch_size=256, verbose=0)
-    raise ValueError(f"Invalid value for argument 'name': expected 'pixels' or a recipe with a "
-                     f"known representation, received name={name!r}")
+    raise invalid("name", "'pixels' or a recipe with a known representation", name)
 
 
 def train_label_budget(s, data, *, callbacks=(), label=None):

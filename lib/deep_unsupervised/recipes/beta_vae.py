@@ -5,13 +5,11 @@
 images (β_norm = 0.117; the lecture's β = 4 at 64×64 is β_norm = 0.0098), so strong that the code
 first collapses and then opens one element at a time; its 'full' preset is the published protocol
 at 64×64 with the lecture's β = 4 (see ``_SOURCE``). ``beta-vae-shapes-beta0`` is the same
-network and training with β = 0, the entangled baseline, but only 4 epochs at 'ci': its held-out
-MIG peaks after 2 epochs and falls with more training (``beta-vae-mig-vs-steps`` records the
-curve), so the shorter run is the harder baseline and saves the chapter a minute;
-``beta-vae-shapes-annealed`` continues
-the first with a lower β (2 at 'ci', for 24 epochs), which lets the scale into a third element. ``load`` draws
-disjoint training and held-out images from the distinct images of ``shapes.make_shapes``;
-``evaluate`` scores the held-out codes (encoder means) with MIG and DCI disentanglement.
+network with β = 0, the entangled baseline (4 epochs at 'ci'). ``beta-vae-shapes-annealed``
+continues the first with a lower β (1 at 'ci', for 16 more epochs), which lets the scale into a
+third element. ``load`` draws disjoint training and held-out images from the distinct images of
+``shapes.make_shapes``; ``evaluate`` scores the held-out codes (encoder means) with MIG and DCI
+disentanglement.
 """
 
 from __future__ import annotations
@@ -30,8 +28,7 @@ _SOURCE = (
     "on dSprites. 'full' trains on every distinct 64×64 image of the book's shapes "
     "(160,512; 5,000 held out) for 124 epochs (301,320 steps) with the lecture's β = 4 "
     "(Higgins et al., 2017; β_norm = 0.0098). 'ci' deviates for two CPU cores: 32×32 images, "
-    "20,000 training images, Adam 1e-3, 16 epochs (5,008 steps) and β = 12 (β_norm = 0.117), "
-    "the best β of the book's sweep at that length.")
+    "20,000 training images, Adam 1e-3, 8 epochs (2,504 steps) and β = 12 (β_norm = 0.117).")
 _TARGET = (
     "qualitative, Higgins et al. (2017): on dSprites a β = 4 model gives single latents that "
     "control x, y and scale, while shape stays entangled and rotation is captured less cleanly; "
@@ -48,30 +45,22 @@ class BetaVAESettings:
     n_test: int = 5_000
     latent_dim: int = 10
     filters: int = 32
+    dense_units: int = 256
     beta: float = 12.0
-    capacity: float = 0.0
     learning_rate: float = 1e-3
-    epochs: int = 16
+    epochs: int = 8
     batch_size: int = 64
     seed: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
 class AnnealedSettings(BetaVAESettings):
-    """β = ``beta`` for ``final_epoch`` epochs, then ``beta_final`` until ``epochs``; with
-    ``reset_optimizer`` the second phase starts with a fresh Adam (no moment estimates).
+    """β = ``beta`` for the first ``final_epoch`` epochs, then ``beta_final`` until ``epochs``;
+    the second phase is a second ``fit``, with a fresh Adam."""
 
-    At 'ci' the second phase (24 epochs) is half again as long as the first: with 16, a run
-    whose scale element opens late is still rising when training stops (seed 0, measured on
-    2026-12-06 on an Intel Xeon CPU with the benchmark ``beta-vae-annealed-vs-steps``: MIG 0.33
-    after 16 epochs of the second phase, 0.42-0.44 from the 19th on; on the AMD EPYC CPU of the
-    earlier records the same seed had reached 0.44 by the 16th).
-    """
-
-    beta_final: float = 2.0
-    final_epoch: int = 16
-    epochs: int = 40
-    reset_optimizer: bool = True
+    beta_final: float = 1.0
+    final_epoch: int = 8
+    epochs: int = 24
 
 
 def load_shapes(s, limit: int | None = None):
@@ -126,71 +115,48 @@ def _sampled_shapes(resolution: int, n: int, seed: int = 0):
                          n_unique=n, unique_factors=rows[:n])
 
 
-def build_beta_vae(s, n_train=None):
-    """The untrained model of settings ``s`` (seeded by ``s.seed``); ``n_train`` (default
-    ``s.n_train``) counts the steps per epoch of an annealed β."""
+def build_beta_vae(s):
+    """The untrained model of settings ``s``, seeded by ``s.seed``."""
     import keras
 
     from .. import beta_vae as B
 
     keras.utils.set_random_seed(s.seed)
     shape = (s.resolution, s.resolution, 1)
-    return B.BetaVAE(B.conv_encoder(shape, s.latent_dim, filters=s.filters),
-                     B.conv_decoder(shape, s.latent_dim, filters=s.filters),
-                     beta=s.beta, seed=s.seed, **_schedule(s, n_train or s.n_train))
-
-
-def _schedule(s, n_train) -> dict:
-    """β after the drop and the step of the drop, for :class:`AnnealedSettings` (else {})."""
-    from .. import training
-
-    if getattr(s, "beta_final", None) is None:
-        return {}
-    return dict(beta_final=s.beta_final,
-                final_from=s.final_epoch * training.steps_per_epoch(n_train, s.batch_size))
+    return B.BetaVAE(B.conv_encoder(shape, s.latent_dim, s.filters, s.dense_units),
+                     B.conv_decoder(shape, s.latent_dim, s.filters, s.dense_units),
+                     beta=s.beta, seed=s.seed)
 
 
 def train_beta_vae(s, data, *, callbacks=(), label=None, model=None):
     """Train the β-VAE of ``s`` on ``data.x_train``; returns the model.
 
-    ``model``, if given, is trained further: a model that has already run the first epochs of
-    ``s`` (for instance the ``beta-vae-shapes`` model, which is the first phase of
-    ``beta-vae-shapes-annealed``) resumes at the next epoch and takes over the β schedule of
-    ``s``. With ``s.reset_optimizer`` (annealed settings), the epochs from ``s.final_epoch`` on
-    are a second ``fit`` with a fresh Adam: the moment estimates gathered under the strong β
-    would otherwise keep moving the switched-off elements (seed 0: MIG 0.32-0.34 with the
-    state kept, 0.42-0.44 with a fresh Adam).
+    Annealed settings train in two phases, each a ``fit`` with a fresh Adam: β = ``s.beta``
+    up to epoch ``s.final_epoch``, then ``s.beta_final``. A ``model`` passed in has already
+    trained the first phase (the ``beta-vae-shapes`` run); only the second phase runs then.
     """
-    from .. import training
+    import keras
 
-    n = len(data.x_train)
-    per_epoch = training.steps_per_epoch(n, s.batch_size)
-    if model is None:
-        model, optimizer, done = build_beta_vae(s, n), "adam", 0
+    from .. import beta_vae as B
+    from ..training import ProgressBar
+
+    schedule, stops, start = {0: s.beta}, [s.epochs], 0
+    if isinstance(s, AnnealedSettings) and s.final_epoch < s.epochs:
+        schedule[s.final_epoch] = s.beta_final
+        stops = [s.final_epoch, s.epochs]
+    if model is not None:
+        if not isinstance(s, AnnealedSettings):
+            raise ValueError("model= continues a first phase: it needs AnnealedSettings")
+        stops, start = [s.epochs], s.final_epoch
     else:
-        optimizer = getattr(model, "optimizer", None) or "adam"
-        done = int(model.steps_seen.numpy()) // per_epoch
-        schedule = _schedule(s, n)
-        model.beta, model.beta_final = s.beta, schedule.get("beta_final")
-        model.final_from = schedule.get("final_from", 0)
-    phases = [done, s.epochs]
-    if getattr(s, "reset_optimizer", False) and done <= s.final_epoch < s.epochs:
-        phases.insert(1, s.final_epoch)                  # a fresh Adam at the drop
-    for start, stop in zip(phases[:-1], phases[1:]):
-        if len(phases) == 3 and start == phases[1]:
-            optimizer = "adam"                           # fit builds a new one
-        if stop > start:
-            training.fit(model, data.x_train, epochs=stop, batch_size=s.batch_size,
-                         learning_rate=s.learning_rate, optimizer=optimizer,
-                         initial_epoch=start, label=label or _label(s, start),
-                         callbacks=callbacks)
-            optimizer = model.optimizer
+        model = build_beta_vae(s)
+    for stop in stops:                                 # each phase: a fresh Adam
+        bar = ProgressBar(label or f"β = {schedule.get(start, s.beta):g}")
+        model.compile(optimizer=keras.optimizers.Adam(s.learning_rate), steps_per_execution=32)
+        model.fit(data.x_train, epochs=stop, initial_epoch=start, batch_size=s.batch_size,
+                  verbose=0, callbacks=[B.BetaSchedule(schedule), *callbacks, bar])
+        start = stop
     return model
-
-
-def _label(s, epoch) -> str:
-    late = getattr(s, "beta_final", None) is not None and epoch >= s.final_epoch
-    return f"β = {s.beta_final if late else s.beta:g}"
 
 
 def evaluate_beta_vae(s, model, data) -> dict:
@@ -237,7 +203,7 @@ BETA_0 = register(Recipe(
 
 ANNEALED = register(Recipe(
     name="beta-vae-shapes-annealed", chapter="beta_vae",
-    description="the β-VAE recipe, then β = 2 for 24 more epochs; held-out MIG",
+    description="the β-VAE recipe, then β = 1 for 16 more epochs; held-out MIG",
     presets={"ci": AnnealedSettings(),
              "full": AnnealedSettings(**{**dataclasses.asdict(BETA_VAE.presets["full"]),
                                          "beta_final": 1.0, "final_epoch": 124,
@@ -246,8 +212,8 @@ ANNEALED = register(Recipe(
     source=_SOURCE + " 'beta-vae-shapes-annealed' lowers β in a second phase (β annealing, "
            "in the spirit of Burgess et al.'s growing capacity); its first phase is always the "
            "'beta-vae-shapes' run of the same scale, and the second starts with a fresh Adam: "
-           "'ci' β = 12 for 16 epochs, then 2 for 24, at 32×32 (β_norm 0.117, then 0.020; "
-           "measured), 'full' the lecture's β = 4 then 1 for 124 epochs each at 64×64 (β_norm "
+           "'ci' β = 12 for 8 epochs, then 1 for 16, at 32×32 (β_norm 0.117, then 0.0098; "
+           "7,512 steps), 'full' the lecture's β = 4 then 1 for 124 epochs each at 64×64 (β_norm "
            "0.0098, then 0.0024; 602,640 steps; not measured here).",
     target=_TARGET))
 
@@ -262,7 +228,7 @@ class MNISTCodeSettings:
     latent_dim: int = 10
     n_train: int = 10_000
     learning_rate: float = 1e-3
-    epochs: int = 6
+    epochs: int = 4
     batch_size: int = 128
     seed: int = 0
 
@@ -282,8 +248,8 @@ def train_digit_codes(s, data, *, callbacks=(), label=None):
     """One dense β-VAE per β of ``s`` on ``data.x_train``; returns ``{beta: model}``."""
     import keras
 
-    from .. import training
     from .. import vae as V
+    from ..training import ProgressBar
 
     models = {}
     for beta in s.betas:
@@ -292,9 +258,9 @@ def train_digit_codes(s, data, *, callbacks=(), label=None):
         model = V.VAE(V.dense_encoder(shape, s.latent_dim, hidden=s.hidden),
                       V.dense_decoder(shape, s.latent_dim, hidden=tuple(s.hidden)[::-1]),
                       beta=beta, seed=s.seed)
-        training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
-                     learning_rate=s.learning_rate, label=label or f"β = {beta:g}",
-                     callbacks=callbacks)
+        model.compile(optimizer=keras.optimizers.Adam(s.learning_rate), steps_per_execution=32)
+        model.fit(data.x_train, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
+                  callbacks=[*callbacks, ProgressBar(label or f"β = {beta:g}")])
         models[beta] = model
     return models
 

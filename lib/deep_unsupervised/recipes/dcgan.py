@@ -98,20 +98,21 @@ def train_gan(s, data, *, callbacks=(), label=None):
     """The GAN of the settings, fitted on ``data.x_train``; returns the ``gan.GAN``."""
     import keras
 
-    from .. import gan, training
+    from .. import autodiff, gan
+    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
     keras.utils.set_random_seed(s.seed)
     model = gan.GAN(gan.dcgan_generator(latent_dim=s.latent_dim), gan.dcgan_discriminator(),
                     latent_dim=s.latent_dim, loss=s.loss, d_steps=s.d_steps,
                     gp_weight=s.gp_weight, seed=s.seed)
-    optimizers = {"d_optimizer": training.make_optimizer(s.d_lr, beta_1=s.beta_1,
-                                                         beta_2=s.beta_2),
-                  "g_optimizer": training.make_optimizer(s.g_lr, beta_1=s.beta_1,
-                                                         beta_2=s.beta_2)}
+    model.compile(d_optimizer=make_optimizer(s.d_lr, beta_1=s.beta_1, beta_2=s.beta_2),
+                  g_optimizer=make_optimizer(s.g_lr, beta_1=s.beta_1, beta_2=s.beta_2),
+                  steps_per_execution=STEPS_PER_EXECUTION)
+    label = label or s.loss
     # back-propagating through the conv discriminator into G trips grappler's remapper
-    with gan.remapper_disabled():
-        training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
-                     compile_kwargs=optimizers, label=label or s.loss, callbacks=callbacks)
+    with autodiff.remapper_disabled():
+        model.fit(data.x_train, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
+                  callbacks=[ProgressBar(label), *backup(label, model, s.epochs), *callbacks])
     return model
 
 
@@ -213,7 +214,7 @@ def train_cyclegan(s, data, *, callbacks=(), label=None):
                               cycle_weight=s.cycle_weight, identity_weight=s.identity_weight)
     optimizers = {f"{p}_optimizer": training.make_optimizer(s.learning_rate, beta_1=s.beta_1)
                   for p in "dg"}
-    from ..gan import remapper_disabled
+    from ..autodiff import remapper_disabled
 
     with remapper_disabled():  # the translators' loss differentiates through conv + LeakyReLU
         training.fit(model, data.pairs, epochs=s.epochs, compile_kwargs=optimizers,

@@ -53,16 +53,19 @@ def train_denoiser(s, data, *, callbacks=(), label=None):
     """
     import keras
 
-    from .. import denoising, training
+    from .. import denoising
+    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
     keras.utils.set_random_seed(s.seed)
     name = label or ("denoising" if s.noise_stddev > 0 else "plain")
     clean = data.x_train
     model = denoising.conv_denoising_autoencoder(noise_stddev=s.noise_stddev, filters=s.filters,
                                                  input_shape=clean.shape[1:], name=name)
-    training.fit(model, clean, clean, epochs=s.epochs, batch_size=s.batch_size,
-                 learning_rate=s.learning_rate, loss="binary_crossentropy", metrics=["mse"],
-                 validation_split=s.validation_split, callbacks=callbacks, label=name)
+    model.compile(optimizer=make_optimizer(s.learning_rate), loss="binary_crossentropy",
+                  metrics=["mse"], steps_per_execution=STEPS_PER_EXECUTION)
+    model.fit(clean, clean, epochs=s.epochs, batch_size=s.batch_size,
+              validation_split=s.validation_split, verbose=0,
+              callbacks=[*backup(name, model, s.epochs), *callbacks, ProgressBar(name)])
     return model
 
 

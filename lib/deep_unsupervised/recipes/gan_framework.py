@@ -72,7 +72,8 @@ def train_toy_gan(s, data, *, callbacks=(), label=None):
     import numpy as np
 
     from .. import divergences as dv
-    from .. import gan, training
+    from .. import gan
+    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
     class Coverage(keras.callbacks.Callback):
         def __init__(self):
@@ -89,12 +90,13 @@ def train_toy_gan(s, data, *, callbacks=(), label=None):
         model = gan.GAN(gan.mlp_generator(s.latent_dim, hidden=s.hidden),
                         gan.mlp_discriminator(hidden=s.hidden), latent_dim=s.latent_dim,
                         loss=s.loss, d_steps=s.d_steps, gp_weight=s.gp_weight, seed=seed)
-        optimizers = {f"{p}_optimizer": training.make_optimizer(
-            s.learning_rate, beta_1=s.beta_1, beta_2=0.9) for p in "dg"}
-        coverage = Coverage()
-        training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
-                     compile_kwargs=optimizers, label=f"{label or s.loss}, seed {seed}",
-                     callbacks=[coverage, *callbacks])
+        model.compile(d_optimizer=make_optimizer(s.learning_rate, beta_1=s.beta_1, beta_2=0.9),
+                      g_optimizer=make_optimizer(s.learning_rate, beta_1=s.beta_1, beta_2=0.9),
+                      steps_per_execution=STEPS_PER_EXECUTION)
+        coverage, run_label = Coverage(), f"{label or s.loss}, seed {seed}"
+        model.fit(data.x_train, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
+                  callbacks=[coverage, ProgressBar(run_label),
+                             *backup(run_label, model, s.epochs), *callbacks])
         runs.append((model, np.array(coverage.history)))
     return runs
 

@@ -113,11 +113,16 @@ def train_mlp(s, data, *, callbacks=(), label=None):
 
     from .. import classifiers
 
+    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup
+
     keras.utils.set_random_seed(s.seed)
     model = classifiers.mlp(hidden=s.hidden, dropout=s.dropout)
-    classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
-                    batch_size=s.batch_size, learning_rate=s.learning_rate,
-                    callbacks=callbacks, label=label or "MLP")
+    model.compile(optimizer=keras.optimizers.Adam(s.learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_EXECUTION)
+    label = label or "MLP"
+    model.fit(data.x_train, data.y_train, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
+              callbacks=[ProgressBar(label), *backup(label, model, s.epochs), *callbacks])
     return model
 
 

@@ -55,14 +55,17 @@ def train_rbm(s, data, *, callbacks=(), label=None):
     import keras
 
     from .. import rbm as R
-    from .. import training
+    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup
 
     keras.utils.set_random_seed(s.seed)
     model = R.RBM(n_visible=data.x_train.shape[1], n_hidden=s.n_hidden, k=s.k,
                   weight_decay=s.weight_decay, seed=s.seed).init_visible_bias(data.x_train)
-    training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
-                 optimizer=R.hinton_sgd(s.learning_rate, s.momentum),
-                 validation_data=data.x_val, callbacks=callbacks, label=label or "RBM")
+    model.compile(optimizer=R.hinton_sgd(s.learning_rate, s.momentum),
+                  steps_per_execution=STEPS_PER_EXECUTION)
+    label = label or "RBM"
+    model.fit(data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+              validation_data=data.x_val, verbose=0,
+              callbacks=[ProgressBar(label), *backup(label, model, s.epochs), *callbacks])
     return model
 
 

@@ -210,3 +210,15 @@ INITIALISATION = register(Recipe(
            "(the paper mainly Shapeset-3x2). 'ci' trains 10,000 digits for 5 epochs at batches "
            "of 128.",
     target="none: the papers compare curves, not an MNIST figure for this network"))
+
+
+def initial_network(s, activation: str, initialiser: str):
+    """The untrained network that :func:`train_initialisation_study` starts from for this
+    activation and initialiser (same seed, same weights), for measurements at initialisation."""
+    import keras
+
+    from .. import classifiers
+
+    keras.utils.set_random_seed(s.seed)
+    return classifiers.mlp(hidden=s.hidden, activation=activation,
+                           kernel_initializer=_initializer(s, initialiser))

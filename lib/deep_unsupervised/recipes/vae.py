@@ -89,13 +89,17 @@ def train_dense_vae(s, data, *, callbacks=(), label=None, model=None):
     Args:
         model: an untrained model from :func:`build_dense_vae` (built here when ``None``).
     """
-    from .. import training
+    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer, steps_per_epoch
 
     model = build_dense_vae(s) if model is None else model
-    training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
-                 learning_rate=s.learning_rate, schedule="cosine", decay_alpha=s.decay_alpha,
-                 validation_data=(data.x_test,), label=label or f"m = {s.latent_dim}",
-                 callbacks=callbacks)
+    steps = s.epochs * steps_per_epoch(len(data.x_train), s.batch_size)  # the cosine's length
+    model.compile(optimizer=make_optimizer(s.learning_rate, schedule="cosine", steps=steps,
+                                           decay_alpha=s.decay_alpha),
+                  steps_per_execution=STEPS_PER_EXECUTION)
+    label = label or f"m = {s.latent_dim}"
+    model.fit(data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+              validation_data=(data.x_test,), verbose=0,
+              callbacks=[ProgressBar(label), *backup(label, model, s.epochs), *callbacks])
     return model
 
 

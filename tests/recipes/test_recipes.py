@@ -1,0 +1,130 @@
+"""recipes: the registry, scale selection, and one source of settings for chapters and benchmarks."""
+
+import dataclasses
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from deep_unsupervised import recipes
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Settings:
+    epochs: int = 1
+    batch_size: int = 2
+
+
+def _recipe(**kwargs):
+    fields = dict(name="test-recipe", chapter="none", description="a test",
+                  presets={"ci": _Settings(), "full": _Settings(epochs=9)}, train=lambda *a, **k: None)
+    fields.update(kwargs)
+    return recipes.Recipe(**fields)
+
+
+def test_scale_from_argument_and_environment(monkeypatch):
+    r = _recipe()
+    monkeypatch.delenv("BOOK_SCALE", raising=False)
+    assert r.settings().epochs == 1 and r.settings("full").epochs == 9
+    monkeypatch.setenv("BOOK_SCALE", "full")
+    assert r.settings().epochs == 9 and r.settings("ci").epochs == 1
+    monkeypatch.setenv("BOOK_SCALE", "huge")
+    with pytest.raises(ValueError, match="Invalid value for argument 'BOOK_SCALE'"):
+        r.settings()
+    with pytest.raises(ValueError, match="Invalid value for argument 'scale'"):
+        r.settings("medium")
+
+
+def test_recipe_needs_frozen_settings_for_every_scale():
+    with pytest.raises(ValueError, match="presets"):
+        _recipe(presets={"ci": _Settings()})
+    with pytest.raises(ValueError, match="frozen dataclass"):
+        _recipe(presets={"ci": {"epochs": 1}, "full": _Settings()})
+
+
+def test_unknown_recipe_and_double_registration():
+    with pytest.raises(ValueError, match="Invalid value for argument 'name'"):
+        recipes.get("no-such-recipe")
+    r = _recipe(name="test-recipe-twice")
+    recipes.register(r)
+    try:
+        with pytest.raises(ValueError, match="registered twice"):
+            recipes.register(_recipe(name="test-recipe-twice"))
+    finally:
+        recipes.REGISTRY.pop("test-recipe-twice")
+
+
+def test_every_recipe_has_epochs_batch_size_and_a_full_preset():
+    for name in recipes.names():
+        r = recipes.get(name)
+        for scale in recipes.SCALES:
+            fields = {f.name for f in dataclasses.fields(r.settings(scale))}
+            assert {"epochs", "batch_size"} <= fields, f"{name} at {scale}: {fields}"
+        assert r.source, f"recipe {name} does not say where its full preset comes from"
+
+
+def _code_and_outputs(notebook: Path) -> tuple[str, str]:
+    nb = json.loads(notebook.read_text())
+    code, outputs = [], []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        code.append("".join(cell["source"]))
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for text in (out.get("text", ""), data.get("text/plain", ""), data.get("text/html", "")):
+                outputs.append("".join(text))
+    return "\n".join(code), "\n".join(outputs)
+
+
+def _book_entries():
+    from registry import build
+
+    return [e for e in build().values() if e.kind == "book"]
+
+
+def test_benchmarks_and_chapters_share_each_recipe():
+    """A benchmark entry runs its chapter's recipe, and the chapter trains that same recipe."""
+    missing = []
+    for e in _book_entries():
+        if e.recipe is None:
+            missing.append(f"{e.name}: benchmark entry does not run a recipe")
+            continue
+        notebook = ROOT / e.chapter
+        code, outputs = _code_and_outputs(notebook)
+        # recipes.get("name"), or the name in a list the chapter loops over with recipes.get
+        if not (re.search(r"recipes\.get\(", code)
+                and re.search(rf"['\"]{re.escape(e.recipe)}['\"]", code)):
+            missing.append(f"{e.name}: {e.chapter} never trains recipe {e.recipe!r}")
+    assert not missing, "\n".join(missing)
+
+
+def test_chapters_never_change_recipe_settings():
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        code, _ = _code_and_outputs(notebook)
+        changes = re.search(r"dataclasses\.replace\(|from dataclasses import[^\n]*\breplace\b", code)
+        assert not changes, f"{notebook.name} changes recipe settings with dataclasses.replace()"
+
+
+def test_settings_table_one_row_per_field_and_a_column_per_recipe():
+    one = str(recipes.settings_table(_Settings()))
+    assert one.splitlines() == ["| setting | value |", "|---|---|",
+                                "| `epochs` | `1` |", "| `batch_size` | `2` |"]
+
+    @dataclasses.dataclass(frozen=True)
+    class Other:
+        epochs: int = 5
+        dropout: float = 0.5
+
+    two = recipes.settings_table(plain=_Settings(), dropout=Other())
+    assert two._repr_markdown_() == str(two)
+    assert "| `epochs` | `1` | `5` |" in two and "| `dropout` | – | `0.5` |" in two
+    with pytest.raises(TypeError, match="recipe's settings"):
+        recipes.settings_table({"epochs": 1})
+    with pytest.raises(ValueError, match="one settings object"):
+        recipes.settings_table(_Settings(), _Settings())

@@ -1,0 +1,45 @@
+"""The committed benchmark files behind the appendix "Results at a glance" are complete and
+stamped. Whether each record is still current is `make check-records` (tools/records.py)."""
+
+import sys
+from pathlib import Path
+
+from deep_unsupervised.recipes.references import REFERENCE_SCORES
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from report import load_notebook_times, load_results  # noqa: E402
+from registry import build  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools"))
+import records  # noqa: E402
+from notebooks import toc_notebooks  # noqa: E402
+
+REGISTRY = build()
+SUBJECTS = {"results": "benchmark", "backends": "recipe", "full_costs": "recipe",
+            "full_runs": "notebook", "notebook_times": "notebook"}
+
+
+def test_every_record_names_its_subject_and_hash():
+    for kind, subject in SUBJECTS.items():
+        for name, r in records.records(kind, records.read(kind)):
+            assert set(r["subject"]) <= {subject, "scale"}, (kind, name, r["subject"])
+            assert len(r["hash"]) == 16 or r.get("stale"), (kind, name)
+
+
+def test_results_hold_every_benchmark_once_without_quick_runs():
+    results = load_results(ROOT / "benchmarks" / "results.json")["results"]
+    assert sorted(r["model"] for r in results) == sorted(REGISTRY), \
+        "run benchmarks/run.py --json benchmarks/results.json for the missing benchmarks"
+    for r in results:
+        assert r["limit"] is None, f"{r['model']}: a --limit run was committed"
+        assert r["subject"] == {"benchmark": r["model"], "scale": r["scale"]}, r["model"]
+
+
+def test_reference_scores_name_benchmarked_models():
+    for model, (metric, _) in REFERENCE_SCORES.items():
+        assert model in REGISTRY and REGISTRY[model].kind == "reference"
+
+
+def test_notebook_times_cover_every_notebook_of_the_book():
+    times = load_notebook_times(ROOT / "benchmarks" / "notebook_times.json")["notebooks"]
+    assert set(times) == {str(p.relative_to(ROOT)) for p in toc_notebooks()}
