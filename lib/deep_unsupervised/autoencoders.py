@@ -4,9 +4,9 @@ Every builder returns an uncompiled :class:`Autoencoder`: a ``keras.Model`` whos
 ``decoder`` are ordinary functional models, so a chapter can train the whole model, then call
 ``model.encoder.predict(x)`` to get codes or ``model.decoder.predict(z)`` to decode them.
 Keyword defaults are the lecture's settings ("Autoencoder in Keras", "Deep autoencoder in Keras",
-"Convolutional autoencoder in Keras"); the layer names are the slides' variable names. Training
-goes through :func:`train` (``training.fit`` with Adam and a cosine-decaying rate); the recipes
-in :mod:`deep_unsupervised.recipes.autoencoders` hold the chapter's settings.
+"Convolutional autoencoder in Keras"); the layer names are the slides' variable names. The recipes
+in :mod:`deep_unsupervised.recipes.autoencoders` compile and fit them with the chapter's settings
+(Adam with a cosine-decaying rate); :func:`train` does the same in one call.
 """
 
 from __future__ import annotations
@@ -168,8 +168,7 @@ def train(model: keras.Model, x, target=None, *, loss: str, learning_rate: float
           batch_size: int = 128, validation_data=None, label: str = "training"):
     """Fit ``model`` to reconstruct ``target`` from ``x``: Adam with a cosine-decaying rate.
 
-    The rate starts at ``learning_rate`` and decays to zero along a cosine over the whole run,
-    which lets these small models reach a given loss in far fewer epochs than a constant rate.
+    The rate starts at ``learning_rate`` and decays to zero along a cosine over the whole run.
     This is :func:`deep_unsupervised.training.fit` with ``schedule="cosine"``.
 
     Args:

@@ -2,8 +2,8 @@
 convolutional autoencoders on MNIST, and the published recipes of Chollet's Keras blog post
 ("Building Autoencoders in Keras", 2016) that the chapter compares with.
 
-Each autoencoder is trained by ``autoencoders.train`` (``training.fit`` with Adam and a cosine
-decay) on the training digits; the first ``n_val`` test digits are monitored per epoch for the
+Each autoencoder is compiled with Adam and a cosine-decaying rate and fitted on the training
+digits (:func:`train_autoencoder`, the Keras ``compile``/``fit`` of the lecture's slides); the first ``n_val`` test digits are monitored per epoch for the
 curves only; ``evaluate`` gives the per-pixel cross-entropy and MSE on all test digits.
 """
 
