@@ -71,14 +71,16 @@ assignments: setup
 	$(PY) tools/assignments.py generate
 
 # The printable book: Jupyter Book's single-page HTML printed by the headless Chromium of the
-# browser check, then checked (pages, chapter titles, typeset maths, images, outline):
-# _build/pdf/book.pdf. `python tools/pdf.py --check` re-checks an existing PDF.
+# browser check, then checked (pages, chapter titles, typeset maths, images, outline, the title
+# page's author, licence and version, no printed shadows or empty code frames, every numbered
+# figure): _build/pdf/book.pdf. `python tools/pdf.py --check` re-checks an existing PDF.
 .PHONY: pdf slides
 pdf: setup mathjax browser
 	$(PY) tools/pdf.py
 
 # One reveal.js deck per chapter, from the notebooks as they are (tools/slides.py sets the cells'
-# slide types by rules and tags): _build/slides/<chapter>.slides.html. reveal.js comes from the
+# slide types by rules and tags): _build/slides/<chapter>.slides.html. `python
+# tools/browser_features.py slides --all` checks every slide of every deck. reveal.js comes from the
 # npm registry, like MathJax, and is copied next to the decks, so they work offline.
 REVEAL := 5.2.1
 slides: setup mathjax .cache/reveal/node_modules/reveal.js/dist/reveal.js

@@ -44,7 +44,6 @@ REPEATS = ("beta-vae-shapes-seeds", "beta-vae-annealed-seeds", "beta-vae-beta-sw
 def book_models() -> list[str]:
     """The benchmark entries of kind "book" that train for epochs (not PCA or k-means), except
     the :data:`REPEATS` of a model timed under its own name."""
-    sys.path.insert(0, str(HERE))
     from registry import build
 
     return [name for name, e in build().items()
@@ -77,7 +76,6 @@ def _time_every_fit(log: list) -> None:
 
 
 def child(name: str, epochs: int, limit: int | None) -> dict:
-    sys.path.insert(0, str(HERE))
     import run  # benchmarks/run.py
 
     import deep_unsupervised as du

@@ -2,10 +2,9 @@
 
 ``REGISTRY`` (name -> :class:`Entry`) is built by iterating the recipe registry
 (``deep_unsupervised.recipes``) in the book's order: a recipe is benchmarked when it names the
-test metric to plot (``PRIMARY`` below) and the direction in which that metric is better. The
-sweeps over seeds, β and training length (``sweeps.py``) follow, each after its recipe.
-
-``PRIMARY`` is kept here until ``Recipe`` has the fields ``primary`` and ``direction`` itself.
+test metric to plot and the direction in which that metric is better (``Recipe.primary`` and
+``Recipe.direction``). The sweeps over seeds, β and training length (``sweeps.py``) follow, each
+after its recipe.
 
 This module imports neither TensorFlow nor Keras, so that ``run.py --list`` is quick; a benchmark
 imports what it uses when it runs.
@@ -19,49 +18,8 @@ import time
 import types
 from typing import Callable
 
-DIRECTIONS = ("lower", "higher")
+from deep_unsupervised.recipes import DIRECTIONS
 
-# recipe -> (primary test metric, which direction is better); in the book's order.
-PRIMARY = {
-    "kmeans-pca": ("purity", "higher"),
-    "four-class-mlp": ("accuracy", "higher"),
-    "mlp": ("accuracy", "higher"),
-    "cnn": ("accuracy", "higher"),
-    "mlp-dropout-500": ("accuracy", "higher"),
-    "rbm": ("cross_entropy", "lower"),
-    "dbn-classifier": ("accuracy", "higher"),
-    "glorot-mlp-1000": ("accuracy", "higher"),
-    "pca-32": ("cross_entropy", "lower"),
-    "linear-ae": ("cross_entropy", "lower"),
-    "deep-ae": ("cross_entropy", "lower"),
-    "deeper-ae": ("cross_entropy", "lower"),
-    "conv-ae": ("cross_entropy", "lower"),
-    "spiral-ae": ("squared_error", "lower"),
-    "denoising-ae": ("psnr", "higher"),
-    "plain-conv-ae": ("psnr", "higher"),
-    "spiral-dae": ("distance_after", "lower"),
-    "segnet": ("iou", "higher"),
-    "vae-2": ("neg_elbo", "lower"),
-    "vae-16": ("neg_elbo", "lower"),
-    "beta-vae-shapes": ("mig", "higher"),
-    "beta-vae-shapes-beta0": ("mig", "higher"),
-    "beta-vae-mnist-codes": ("accuracy_b4", "higher"),
-    "toy-minimax-ring": ("modes_mean", "higher"),
-    "toy-ns-ring": ("modes_mean", "higher"),
-    "toy-wgan-gp-ring": ("modes_mean", "higher"),
-    "toy-ns-grid": ("modes_mean", "higher"),
-    "toy-wgan-gp-grid": ("modes_mean", "higher"),
-    "toy-wgan-gp-paper-grid": ("modes_mean", "higher"),
-    "dcgan": ("frechet_distance", "lower"),
-    "wgan-gp": ("frechet_distance", "lower"),
-    "conv-vae-16": ("frechet_distance", "lower"),
-    "cyclegan": ("mse_ab", "lower"),
-    "chollet-simple-ae": ("cross_entropy", "lower"),
-    "chollet-deep-ae": ("cross_entropy", "lower"),
-    "chollet-conv-ae": ("cross_entropy", "lower"),
-    "keras-io-vae": ("neg_elbo", "lower"),
-    "label-budget": ("deep-ae@10", "higher"),
-}
 # Published recipes that chapters quote as quality targets (deep_unsupervised.recipes.references).
 REFERENCES = ("chollet-simple-ae", "chollet-deep-ae", "chollet-conv-ae", "keras-io-vae")
 
@@ -146,7 +104,6 @@ def _sizes(data) -> list:
 
 def recipe_benchmark(recipe) -> Entry:
     """The benchmark of ``recipe``: load its data, train it (timed), test it on held-out data."""
-    primary, direction = PRIMARY[recipe.name]
 
     def run(s, ctx):
         chosen = recipe.settings(ctx.scale)
@@ -162,7 +119,7 @@ def recipe_benchmark(recipe) -> Entry:
 
     kind = "reference" if recipe.name in REFERENCES else "book"
     return Entry(recipe.name, f"chapters/{recipe.chapter}.ipynb", recipe.description,
-                 recipe.name, primary, direction, kind, run)
+                 recipe.name, recipe.primary, recipe.direction, kind, run)
 
 
 def build() -> dict[str, Entry]:
@@ -175,10 +132,11 @@ def build() -> dict[str, Entry]:
     import sweeps
 
     chapters = _book_chapters()
-    rank = {name: i for i, name in enumerate(PRIMARY)}
-    chosen = [recipes.get(n) for n in recipes.names() if n in PRIMARY]
+    recipes.names()  # loads every recipe module
+    order = {name: i for i, name in enumerate(recipes.REGISTRY)}  # as each module defines them
+    chosen = [r for r in recipes.REGISTRY.values() if r.primary is not None]
     chosen.sort(key=lambda r: (r.name in REFERENCES, chapters.get(r.chapter, len(chapters)),
-                               rank[r.name]))
+                               order[r.name]))
     for recipe in chosen:
         register(recipe_benchmark(recipe))
         for sweep in sweeps.SWEEPS:

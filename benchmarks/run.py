@@ -27,10 +27,10 @@ import time
 import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # registry.py and sweeps.py
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # records.py
+from registry import Context, as_settings, build, with_epochs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # tools/records.py
 import records  # noqa: E402
-from registry import Context, as_settings, build, with_epochs  # noqa: E402
 
 REGISTRY = build()
 

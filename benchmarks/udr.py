@@ -2,6 +2,7 @@
 """Choosing a β-VAE without labels: UDR (Duan et al., 2020) over seeds of the chapter's recipe.
 
     python benchmarks/udr.py train 0 1 2 3 4        # train seeds (each one resumable, cached)
+    python benchmarks/udr.py control                # seed 0's two controls for the annealing
     python benchmarks/udr.py report                 # rank the cached seeds, write udr.json
 
 ``train`` runs the recipe ``beta-vae-shapes-annealed`` of chapters/beta_vae.ipynb unchanged
@@ -11,6 +12,11 @@ scores in ``--cache`` (one ``.npz`` per seed), so that seeds may train in separa
 with the MIG, which needs the factors: the Spearman correlation of UDR with MIG, the MIG of the
 model UDR picks, and how that MIG compares with the MIG of randomly rotated true factors (the
 chapter's baseline). It writes ``benchmarks/udr.json`` with the machine it ran on.
+
+``control`` separates what lowering β does from what the second phase brings anyway. For seed 0 it
+trains the first phase as the recipe does, then the second phase's epochs twice more: once keeping
+β at its first value (with the recipe's fresh Adam), once lowering β without the fresh Adam (one
+``fit``, the optimiser's state kept). ``report`` adds both to the record.
 """
 
 from __future__ import annotations
@@ -53,6 +59,53 @@ def train(seeds, cache: Path) -> None:
         print(f"seed {seed}: MIG {scores['mig']:.3f} in {t.seconds:.0f} s", flush=True)
 
 
+def control(cache: Path, seed: int = 0) -> None:
+    """Seed ``seed``'s two controls of the annealed recipe (see the module docstring)."""
+    import keras
+    import numpy as np
+
+    import deep_unsupervised as du
+    from deep_unsupervised import beta_vae as B
+    from deep_unsupervised import disentanglement as dis
+    from deep_unsupervised import recipes
+    from deep_unsupervised.recipes.beta_vae import build_beta_vae
+    from deep_unsupervised.training import ProgressBar
+
+    recipe = recipes.get(RECIPE)
+    out = {}
+    for key in ("same_beta_fresh_adam", "lower_beta_adam_kept"):
+        du.setup(seed=seed)
+        s = dataclasses.replace(recipe.settings(), seed=seed)
+        data = recipe.load(s)
+        model = build_beta_vae(s)
+        lower = {0: s.beta, s.final_epoch: s.beta_final}
+        if key == "same_beta_fresh_adam":       # the recipe's two fits, β never lowered
+            phases, schedule = [(0, s.final_epoch), (s.final_epoch, s.epochs)], {0: s.beta}
+        else:                                   # β lowered inside one fit: Adam's state kept
+            phases, schedule = [(0, s.epochs)], lower
+        for start, stop in phases:
+            model.compile(optimizer=keras.optimizers.Adam(s.learning_rate), steps_per_execution=32)
+            model.fit(data.x_train, epochs=stop, initial_epoch=start, batch_size=s.batch_size,
+                      verbose=0, callbacks=[B.BetaSchedule(schedule), ProgressBar(key)])
+        z, kl = B.codes(model, data.x_test)
+        mig, details = dis.mig(z, data.v_test, return_details=True)
+        top = np.sort(details["normalized_mi"], axis=0)
+        out[key] = {"seed": seed, "mig": float(mig), "kl": float(kl.sum()),
+                    "active": int(np.sum(kl > 0.1)),
+                    **{f"nmi_{name}_{rank}": float(top[i, k])
+                       for k, name in enumerate(recipe_factor_names())
+                       for rank, i in (("best", -1), ("second", -2))}}
+        print(key, {k: round(v, 3) for k, v in out[key].items()}, flush=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "control.json").write_text(json.dumps(out, indent=1) + "\n")
+
+
+def recipe_factor_names():
+    from deep_unsupervised import shapes
+
+    return shapes.FACTOR_NAMES
+
+
 def summarize(runs: dict, factors, n_rotations: int = 200) -> dict:
     """UDR ranking of ``{seed: (z, kl, scores)}`` against the MIG; see the module docstring."""
     import numpy as np
@@ -80,8 +133,7 @@ def summarize(runs: dict, factors, n_rotations: int = 200) -> dict:
 def report(cache: Path, out: Path) -> dict:
     import numpy as np
 
-    sys.path.insert(0, str(HERE))
-    from run import machine  # noqa: E402
+    from run import machine
 
     from deep_unsupervised import recipes
 
@@ -98,8 +150,11 @@ def report(cache: Path, out: Path) -> dict:
     sys.path.insert(0, str(HERE.parent / "tools"))
     from records import stamp  # noqa: E402
 
+    controls = cache / "control.json"
     result = {"recipe": RECIPE, "settings": {k: v for k, v in settings.items() if k != "seed"},
-              **summarize(runs, data.v_test), "machine": machine(),
+              **summarize(runs, data.v_test),
+              "control": json.loads(controls.read_text()) if controls.exists() else None,
+              "machine": machine(),
               **stamp({"recipe": RECIPE, "scale": "ci"})}
     out.write_text(json.dumps(result, indent=1) + "\n")
     return result
@@ -126,13 +181,15 @@ def plot_ranking(record: dict):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=("train", "report"))
+    parser.add_argument("command", choices=("train", "control", "report"))
     parser.add_argument("seeds", nargs="*", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--json", type=Path, default=HERE / "udr.json")
     args = parser.parse_args(argv)
     if args.command == "train":
         train(args.seeds, args.cache)
+    elif args.command == "control":
+        control(args.cache)
     else:
         r = report(args.cache, args.json)
         print(json.dumps({k: r[k] for k in ("seeds", "udr", "mig", "spearman_udr_mig",

@@ -1,14 +1,23 @@
-"""Shared test fixtures: tiny IDX files written on the fly, and the real MNIST when available."""
+"""Shared test fixtures: tiny IDX files written on the fly, and the real MNIST when available.
+
+The book's command-line tools (``tools/``) and benchmarks (``benchmarks/``) are scripts, run as
+``python tools/records.py``; their tests import them by module name (``import records``), as the
+scripts import their neighbours, so both directories are put on the import path here, once.
+"""
 
 import gzip
 import os
 import struct
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from deep_unsupervised import data, runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "benchmarks")]
 
 runtime.configure_environment()  # before any test imports Keras: quiet TensorFlow, CPU defaults
 
@@ -40,6 +49,25 @@ def tiny_mnist_dir(tmp_path):
     return tmp_path
 
 
+@pytest.fixture
+def eager():
+    """On TensorFlow, every model compiles with ``run_eagerly=True``, for tests that train a step
+    or two to check what a recipe passes on (settings, optimisers, options): for so few steps,
+    tracing the graph costs far more than the steps. The graph-compiled steps are under test in
+    each module's own unit tests. On JAX, op-by-op execution is slower than compiling the step,
+    so it is left alone."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        yield
+        return
+    compile_ = keras.Model.compile
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keras.Model, "compile",
+                      lambda self, *a, **k: compile_(self, *a, **{**k, "run_eagerly": True}))
+        yield
+
+
 @pytest.fixture(scope="session")
 def mnist_dir():
     """The real offline MNIST directory ($BOOK_DATA_DIR), or skip when it is not on this machine."""
@@ -47,3 +75,30 @@ def mnist_dir():
     if directory is None:
         pytest.skip(f"no MNIST files under ${data.ENV_VAR}={os.environ.get(data.ENV_VAR)!r}")
     return directory
+
+
+def label_marked_images(labels) -> np.ndarray:
+    """Black 28×28 images with one white pixel at (5 + label, 5 + label): each shows its label."""
+    images = np.zeros((len(labels), 28, 28), np.uint8)
+    images[np.arange(len(labels)), 5 + labels, 5 + labels] = 255
+    return images
+
+
+def labels_shown(x) -> np.ndarray:
+    """The label each image of :func:`label_marked_images` shows (after any flatten, scaling,
+    binarisation or float conversion): the row of its brightest pixel, less 5."""
+    x = np.asarray(x).reshape(len(x), 28 * 28)
+    return np.argmax(x, axis=1) // 28 - 5
+
+
+@pytest.fixture
+def labelled_mnist_dir(tmp_path):
+    """MNIST files of 300 training and 50 test images (30 and 5 per class, shuffled) in which
+    every image shows its label (:func:`label_marked_images`), to test that loaders keep each
+    label with its image."""
+    rng = np.random.default_rng(1)
+    for split, n in (("train", 300), ("test", 50)):
+        labels = rng.permutation(np.arange(n) % 10)
+        write_idx(tmp_path / data.FILES[f"{split}_images"], label_marked_images(labels))
+        write_idx(tmp_path / data.FILES[f"{split}_labels"], labels)
+    return tmp_path

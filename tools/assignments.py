@@ -35,9 +35,7 @@ import time
 from pathlib import Path
 
 import nbformat
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import ROOT, is_colab_cell, toc_notebooks  # noqa: E402
+from notebooks import ROOT, is_colab_cell, toc_notebooks
 
 # BOOK_ASSIGNMENTS_DIR lets two checks run side by side (each needs its own course directory).
 COURSE = Path(os.environ.get("BOOK_ASSIGNMENTS_DIR", ROOT / "_assignments")).resolve()

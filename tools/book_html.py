@@ -73,10 +73,7 @@ def default_colour_mode(app, config) -> None:
 
 
 def _front_door():
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import front_door
+    import front_door  # tools/ is on the path: _config.yml loads this file as a local extension
 
     return front_door
 

@@ -202,7 +202,6 @@ def find_chromium() -> str:
 
 def default_pages() -> list[str]:
     """Every page of _toc.yml, as built HTML paths."""
-    sys.path.insert(0, str(ROOT / "tools"))
     from notebooks import toc_files
 
     return [str(p.relative_to(ROOT).with_suffix(".html")) for p in toc_files()]

@@ -5,6 +5,7 @@ well), so that ``tools/browser_check.py`` can call it on the pages it opens. On 
 
     python tools/browser_features.py explorers [PAGE.html ...]   # default: pages with explorers
     python tools/browser_features.py slides [DECK.slides.html]   # default: the first deck
+    python tools/browser_features.py slides --all                # every deck
 
 Pages are served from _build/html, decks from _build/slides (``make slides``).
 """
@@ -12,12 +13,9 @@ Pages are served from _build/html, decks from _build/slides (``make slides``).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_check import CHROMIUM_ARGS, ROOT, find_chromium, serve  # noqa: E402
-
-from browser_check import HTML  # noqa: E402  (BOOK_HTML=dir: another built book)
+from browser_check import CHROMIUM_ARGS, ROOT, find_chromium, serve
+from browser_check import HTML  # (BOOK_HTML=dir: another built book)
 SLIDES = ROOT / "_build" / "slides"
 
 
@@ -68,8 +66,40 @@ def check_explorers(page, url: str, expect: bool = False) -> list[str]:
     return problems
 
 
-def check_slides(page, url: str, min_slides: int = 3) -> list[str]:
-    """Open a reveal.js deck, press the right arrow, and confirm that the deck advances."""
+# One slide of a deck, as the audience sees it: what on it is machinery or too small.
+SLIDE_AUDIT_JS = r"""(minShare) => {
+  const slide = Reveal.getCurrentSlide(), cfg = Reveal.getConfig();
+  const text = slide.innerText;
+  const found = [];
+  if (/Scale: \w+ \(/.test(text)) found.push('the scale banner');
+  if (/[█━■▇]{3,}|\bepoch \d+\/\d+/i.test(text)) found.push('a training progress bar');
+  if (/✓|✗/.test(text)) found.push('a self-check line');
+  const rest = slide.cloneNode(true);
+  rest.querySelectorAll('h1, h2, h3, h4, h5, h6, aside.notes, style, script').forEach(e => e.remove());
+  const media = 'img, svg, canvas, table, pre, mjx-container, iframe, video, .du-explorer';
+  if (slide.querySelector('h1, h2, h3, h4, h5, h6') && !rest.textContent.trim() &&
+      !rest.querySelector(media)) found.push('only a title');
+  for (const img of slide.querySelectorAll('.jp-RenderedImage img')) {
+    if (!img.naturalWidth) { found.push('a figure that did not load'); continue; }
+    // the drawn picture inside its box (object-fit: contain), in the slide's own pixels
+    const k = Math.min(img.offsetWidth / img.naturalWidth, img.offsetHeight / img.naturalHeight);
+    const w = img.naturalWidth * k, h = img.naturalHeight * k;
+    if (h < minShare * cfg.height && w < 0.9 * cfg.width)
+      found.push(`a small figure (${Math.round(w)}×${Math.round(h)} px on a ` +
+                 `${cfg.width}×${cfg.height} slide)`);
+  }
+  return found;
+}"""
+
+
+def check_slides(page, url: str, min_slides: int = 3, min_share: float = 0.5) -> list[str]:
+    """Open a reveal.js deck, confirm that the right arrow advances it, then visit every slide.
+
+    Each slide fails on: the scale banner, a training progress bar (or reveal.js's own), a
+    self-check line ("✓ ... correct"), a title with nothing under it, and a figure drawn smaller
+    than ``min_share`` of the slide's height unless it spans the slide's width (a wide figure
+    cannot be taller without being cut).
+    """
     page.goto(url, wait_until="load")
     try:
         page.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()",
@@ -88,10 +118,20 @@ def check_slides(page, url: str, min_slides: int = 3) -> list[str]:
     distinct = {(s["h"], s.get("v", 0), s.get("f", -1)) for s in seen}
     if len(distinct) < 2:
         return [f"the deck did not advance on the right arrow (stayed at {seen[0]})"]
+    problems = []
+    if page.evaluate("() => { const bar = document.querySelector('.reveal .progress');"
+                     " return !!bar && bar.offsetHeight > 0; }"):
+        problems.append("reveal.js's progress bar is shown")
+    for k in range(total):
+        page.evaluate("(k) => { const i = Reveal.getIndices(Reveal.getSlides()[k]);"
+                      " Reveal.slide(i.h, i.v); }", k)
+        page.wait_for_timeout(30)
+        for found in page.evaluate(SLIDE_AUDIT_JS, min_share):
+            problems.append(f"slide {k + 1}: {found}")
     maths = page.evaluate("() => document.querySelectorAll('mjx-container, .MathJax').length")
     print(f"  {url}: {total} slides, advanced through {len(distinct)} positions, "
-          f"{maths} typeset formulas")
-    return []
+          f"{maths} typeset formulas, {len(problems)} slide problems")
+    return problems
 
 
 def _default_explorer_pages() -> list[str]:
@@ -112,7 +152,8 @@ def main(argv: list[str]) -> int:
             print(f"no page under {base} contains an explorer: nothing to check")
             return 0
     elif mode == "slides":
-        pages = pages or sorted(p.name for p in SLIDES.glob("*.slides.html"))[:1]
+        decks = sorted(p.name for p in SLIDES.glob("*.slides.html"))
+        pages = decks if pages == ["--all"] else pages or decks[:1]
     if not pages:
         raise SystemExit(f"nothing to check under {base}: build it first")
     server, port = serve(base)

@@ -117,7 +117,8 @@ def handouts(root: Path = ROOT) -> dict:
 
 def publish_handouts(root: Path, outdir: Path) -> list[str]:
     """Copy the PDF and the slide decks (with the reveal.js and MathJax folders beside them)
-    into ``outdir``/handouts/; return what was copied."""
+    into ``outdir``/handouts/, and point the header's ".pdf" button at the PDF (or remove it when
+    there is none); return what was copied."""
     import shutil
 
     made, target, copied = handouts(root), Path(outdir) / HANDOUTS, []
@@ -128,7 +129,41 @@ def publish_handouts(root: Path, outdir: Path) -> list[str]:
     if made["slides"]:
         shutil.copytree(root / SLIDES, target / "slides", dirs_exist_ok=True)
         copied.append("slides/")
+    header_pdf_links(outdir, published=(target / "book.pdf").is_file())
     return copied
+
+
+# The theme's ".pdf" download button prints only the page it is on (window.print()).
+_PRINT_BUTTON = re.compile(r'<li>\s*<button onclick="window\.print\(\)"\s*'
+                           r'class="btn btn-sm btn-download-pdf-button dropdown-item".*?</button>\s*</li>',
+                           re.S)
+
+
+def header_pdf_links(outdir: Path, published: bool) -> int:
+    """Point every page's header ".pdf" button at the whole book's PDF, or remove it.
+
+    The sphinx-book-theme's button prints the current page only; a reader who asks for the PDF
+    wants the book. When ``make handouts`` has published ``handouts/book.pdf`` the button becomes
+    a link to it; otherwise it goes (the .ipynb download stays). Returns the pages changed.
+    """
+    changed = 0
+    for page in Path(outdir).rglob("*.html"):
+        if page.is_relative_to(Path(outdir) / HANDOUTS):
+            continue
+        text = page.read_text(encoding="utf-8")
+        if "btn-download-pdf-button" not in text:
+            continue
+        root = "../" * (len(page.relative_to(outdir).parts) - 1)
+        link = (f'<li><a href="{root}{HANDOUTS}/book.pdf" class="btn btn-sm '
+                f'btn-download-pdf-button dropdown-item" title="The whole book as one PDF" '
+                f'data-bs-placement="left" data-bs-toggle="tooltip"><span class="btn__icon-container">'
+                f'<i class="fas fa-file-pdf"></i></span><span class="btn__text-container">book .pdf'
+                f'</span></a></li>') if published else ""
+        new = _PRINT_BUTTON.sub(lambda _: link, text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed += 1
+    return changed
 
 
 def handouts_html(made: dict) -> str:

@@ -23,11 +23,10 @@ import time
 from pathlib import Path
 
 import nbformat
+import notebooks
+import records
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebooks  # noqa: E402
-import records  # noqa: E402
 
 RUNS = ROOT / "benchmarks" / "full_runs.json"
 OUT = ROOT / "_build" / "full"
@@ -45,7 +44,6 @@ def _commit() -> str:
 
 def _training_digits() -> int:
     """How many training digits the book's MNIST loader finds (BOOK_DATA_DIR or Keras)."""
-    sys.path.insert(0, str(ROOT / "lib"))
     from deep_unsupervised import data
 
     return int(len(data.load_mnist().x_train))

@@ -462,7 +462,6 @@ def budget_table(paths) -> str:
 if __name__ == "__main__":  # python tools/hygiene.py [NB ...]: the visible-code table
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from notebooks import toc_notebooks
 
     print(budget_table([Path(p) for p in sys.argv[1:]] or toc_notebooks()))

@@ -31,10 +31,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
+import hygiene
+from hygiene import TF_LOG_PATTERNS  # noqa: F401  (re-exported)
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hygiene  # noqa: E402
-from hygiene import TF_LOG_PATTERNS  # noqa: E402,F401  (re-exported)
 
 
 def toc_notebooks() -> list[Path]:

@@ -209,7 +209,6 @@ def expected(kind: str) -> list[str]:
     if kind == "results":
         return list(_benchmarks())
     if kind == "notebook_times":
-        sys.path.insert(0, str(ROOT / "tools"))
         from notebooks import toc_notebooks
 
         return [str(p.relative_to(ROOT)) for p in toc_notebooks()]

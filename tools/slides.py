@@ -13,7 +13,14 @@ input hidden:
 - a code cell that shows a figure, a table or an explorer gets its own sub-slide; a short printed
   result joins the current slide; plumbing (the Colab cell, imports, asserts, glue, cells without
   output, long logs) is skipped, as are solutions;
-- a cell tag overrides the rules: ``slide``, ``subslide``, ``fragment``, ``skip`` or ``notes``.
+- a cell tag overrides the rules: ``slide``, ``subslide``, ``fragment``, ``skip`` or ``notes``;
+- printed machinery never reaches a slide: the scale banner, training progress bars and the
+  self-check lines ("✓ ... correct") are cut from the outputs (a cell left with nothing is skipped);
+- a slide that would hold only a title takes the next slide's content, so no slide is a bare
+  heading; figures are drawn as large as the slide allows (the full width, or 540 of its 760
+  pixels of height).
+
+``python tools/browser_features.py slides`` checks a built deck for each of these.
 
 MyST markup is turned into plain Markdown on the way: glued numbers are filled in, citations
 become "Author (year)", cross-references become their text. The decks load reveal.js and MathJax
@@ -44,8 +51,23 @@ TAGS = {"slide", "subslide", "fragment", "skip", "notes"}
 PLUMBING_TAGS = {"remove-cell", "remove-input", "colab-install"}
 _FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
 _ROLE = re.compile(r"\{(?P<role>[\w:+-]*)\}`(?P<text>[^`]*)`")
-sys.path.insert(0, str(ROOT / "tools"))
 
+# Printed machinery, not results: the scale banner of du.setup() (a paragraph from "Scale: ci ("
+# to "Keras backend: ...."), training logs (a progress bar and the metrics under it), and
+# self-check verdicts ("✓ ... correct").
+_BANNER = re.compile(r"Scale: \w+ \(.*?Keras backend: \w+\.[ \t]*\n?", re.S)
+_PROGRESS = re.compile(r"[█━■▇]{3,}|\bepoch \d+/\d+|\d+/\d+ \[=*>?\.*\]")
+_VERDICT = re.compile(r"[✓✗]")
+_PRE = re.compile(r"(?s)\s*<pre[^>]*>(?P<text>.*)</pre>\s*")
+
+
+def clean_output_text(text: str) -> str:
+    """A printed output as a slide shows it: "" for a training log, else the text without the
+    banner and the self-check lines."""
+    if _PROGRESS.search(text):
+        return ""
+    lines = [line for line in _BANNER.sub("", text).split("\n") if not _VERDICT.search(line)]
+    return "\n".join(lines) if any(line.strip() for line in lines) else ""
 
 # ---- MyST -> plain Markdown ------------------------------------------------------------------
 
@@ -219,11 +241,29 @@ def _cell(source: str, slide_type: str):
     return cell
 
 
+def clean_outputs(outputs: list) -> list:
+    """A cell's outputs as a slide shows them: no glue records and no machinery lines."""
+    kept = []
+    for out in outputs:
+        if out.get("metadata", {}).get("scrapbook"):
+            continue
+        if out.get("output_type") == "stream":
+            out = copy.deepcopy(out)
+            out["text"] = clean_output_text(out.get("text", ""))
+            if not out["text"].strip():
+                continue
+        pre = _PRE.fullmatch(str(out.get("data", {}).get("text/html", "")))
+        if pre and not clean_output_text(pre.group("text")).strip():
+            continue  # a log shown as HTML (<pre>...</pre>): the training callback's
+        kept.append(out)
+    return kept
+
+
 def code_slide_type(cell) -> str:
     """Where a code cell's output goes: a sub-slide (figures, tables), the slide, or nowhere."""
     if set(cell.metadata.get("tags", [])) & PLUMBING_TAGS:
         return "skip"
-    shown = [o for o in cell.get("outputs", []) if not o.get("metadata", {}).get("scrapbook")]
+    shown = clean_outputs(cell.get("outputs", []))
     data = {k for o in shown for k in o.get("data", {})}
     if data & {"image/png", "image/svg+xml", "image/jpeg", "text/html", "text/markdown"}:
         return "subslide"
@@ -253,12 +293,33 @@ def slide_notebook(nb, titles: dict, bib: dict):
         elif cell.cell_type == "code":
             kind = code_slide_type(cell)
             if kind != "skip":
-                cell.outputs = [o for o in cell.outputs
-                                if not o.get("metadata", {}).get("scrapbook")]
+                cell.outputs = clean_outputs(cell.outputs)
                 cell.metadata["slideshow"] = {"slide_type": kind}
                 cells.append(cell)
-    nb.cells = cells
+    nb.cells = merge_title_slides(cells)
     return nb
+
+
+def _only_headings(cell) -> bool:
+    lines = [line for line in cell.source.splitlines() if line.strip()]
+    return cell.cell_type == "markdown" and bool(lines) and all(
+        line.startswith("#") for line in lines)
+
+
+def merge_title_slides(cells: list) -> list:
+    """No slide holds only a title: a (sub-)slide that is nothing but headings so far absorbs the
+    next cell that would start a slide of its own."""
+    bare = False  # the current slide shows headings only
+    for cell in cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if kind in ("notes", "skip"):
+            continue
+        if kind in ("slide", "subslide") and bare:
+            cell.metadata["slideshow"] = {"slide_type": "-"}
+            kind = "-"
+        bare = _only_headings(cell) if kind in ("slide", "subslide") else (
+            bare and _only_headings(cell))
+    return cells
 
 
 # ---- rendering -------------------------------------------------------------------------------

@@ -35,10 +35,11 @@ step "nbgrader assignments (release, autograde)" "$PY" tools/assignments.py chec
 step "book build (warnings are errors)"  "$BIN/jupyter-book" build . --warningiserror --nitpick --keep-going --quiet
 step "built book in headless Chromium (every page, desktop and phone)" "$PY" tools/browser_check.py
 step "corrections page up to date"       "$PY" tools/corrections.py --check
-# Quick checks of the separate outputs: every chapter's slide deck is built and one deck advances
-# in the browser; the PDF pipeline (Chromium printing and the PDF check) is unit-tested in
+# Quick checks of the separate outputs: every chapter's slide deck is built, and one deck advances
+# in the browser and passes the per-slide check (no scale banner, training log, self-check line,
+# bare title or small figure); the PDF pipeline (Chromium printing and the PDF check) is unit-tested in
 # tests/tools/test_pdf.py on a small page, since printing the whole book takes minutes (`make pdf`).
-step "slides (make slides, one deck advances)" bash -c "make --no-print-directory slides >/dev/null && $PY tools/browser_features.py slides"
+step "slides (make slides, one deck advances and every slide of it passes)" bash -c "make --no-print-directory slides >/dev/null && $PY tools/browser_features.py slides"
 
 echo "=== step times"
 printf '%s\n' "${timings[@]}"

@@ -86,12 +86,13 @@ def deep_autoencoder(input_dim: int = 784, hidden=128, code_dim: int = 32,
                      output_activation: str | None = "sigmoid") -> Autoencoder:
     """The lecture's deep autoencoder: 784 → 128 → 32 → 128 → 784, ReLU, sigmoid output.
 
-    With the defaults it has 209,968 parameters (the lecture's slide says "~220K"). The output
+    With the defaults it has 209,968 parameters; the lecture's "~220K" is nearest the deeper
+    model's 222,384 (``hidden=(128, 64)``). The output
     is read as the probability that each pixel is white; train it with per-pixel cross-entropy.
 
     Args:
         hidden: width of the hidden layer, or a tuple of widths for several (the decoder mirrors
-            them), e.g. ``hidden=(256, 128)`` for the deeper model.
+            them), e.g. ``hidden=(128, 64)`` for the chapter's deeper model.
         activation: activation of the hidden layers.
         code_activation: activation of the code layer (``None`` for a linear code).
         output_activation: ``"sigmoid"`` for data in [0, 1]; ``None`` for unbounded data,

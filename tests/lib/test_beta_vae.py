@@ -129,7 +129,7 @@ def test_a_limited_load_renders_only_what_it_returns(monkeypatch):
     np.testing.assert_array_equal(again[..., None], data.x_test)  # factors match the images
 
 
-def test_beta_schedule_drops_beta_at_its_epoch_and_a_second_fit_has_a_fresh_adam():
+def test_beta_schedule_drops_beta_at_its_epoch_and_a_second_fit_has_a_fresh_adam(eager):
     from deep_unsupervised.recipes import beta_vae as R
 
     s = R.AnnealedSettings(resolution=16, n_train=32, n_test=32, filters=4, dense_units=8,

@@ -121,3 +121,14 @@ def test_stratified_subset():
     assert np.array_equal(np.bincount(y[idx]), [4, 4, 4])
     with pytest.raises(ValueError, match="argument .per_class.: expected at most 10"):
         data.stratified_subset(y, per_class=11)
+
+
+@pytest.mark.parametrize("flatten, binarize", [(False, False), (True, False), (True, True)])
+def test_each_label_stays_with_its_image(labelled_mnist_dir, flatten, binarize):
+    """Fails if the loader reorders, shifts or swaps labels against images (or the splits)."""
+    from conftest import labels_shown
+
+    mnist = data.load_mnist(labelled_mnist_dir, flatten=flatten, binarize=binarize, verify=False)
+    assert len(mnist.y_train) == 300 and len(mnist.y_test) == 50
+    np.testing.assert_array_equal(labels_shown(mnist.x_train), mnist.y_train)
+    np.testing.assert_array_equal(labels_shown(mnist.x_test), mnist.y_test)

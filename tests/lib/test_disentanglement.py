@@ -53,6 +53,18 @@ def test_mig_is_invariant_to_scaling_and_permuting_codes():
     assert dis.mig(z, v) == pytest.approx(dis.mig(-3.0 * z[:, ::-1] + 7.0, v))
 
 
+def test_mig_divides_each_factors_gap_by_that_factors_entropy():
+    """A code that holds a two-valued factor exactly and nothing of a 16-valued one has gaps
+    H(a)/H(a) = 1 and 0, so MIG 0.5; dividing by a common entropy (or none) gives another value."""
+    rng = np.random.default_rng(4)
+    v = np.stack([rng.integers(0, 2, 20_000), rng.integers(0, 16, 20_000)], axis=1)
+    z = np.c_[v[:, 0], rng.normal(size=(20_000, 2))]   # element 0 is factor a; the rest noise
+    score, details = dis.mig(z, v, return_details=True)
+    np.testing.assert_allclose(details["entropy"], [np.log(2), np.log(16)], rtol=0.01)
+    np.testing.assert_allclose(details["gaps"], [1.0, 0.0], atol=0.02)
+    assert score == pytest.approx(0.5, abs=0.02)
+
+
 def test_duplicated_code_has_no_gap():
     v = _factors(2000)[:, :1]
     z = np.repeat(v.astype(float), 2, axis=1)            # the factor is in two elements

@@ -59,6 +59,9 @@ _SCRIPT = textwrap.dedent("""
 
 
 @pytest.mark.backend
+@pytest.mark.skipif(os.environ.get("KERAS_BACKEND", "tensorflow") != "jax",
+                    reason="JAX's distribution API: runs in the JAX pass (KERAS_BACKEND=jax "
+                           "pytest -m backend), as make test does")
 def test_data_parallel_matches_one_device_on_two_virtual_cpus():
     """A hand-written step (the RBM's CD-1) and a ``compute_loss`` model (the VAE), trained for 8
     SGD steps from the same seed, give the weights of one device under ``DataParallel``.

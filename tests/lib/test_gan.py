@@ -159,6 +159,9 @@ def test_gradient_penalty_of_linear_critic():
     critic.layers[0].set_weights([np.array([[3.0], [4.0]], "float32")])
     x = np.random.default_rng(0).normal(size=(16, 2)).astype("float32")
     np.testing.assert_allclose(float(gan.gradient_penalty(critic, x, x[::-1])), 16.0, rtol=1e-4)
+    # two-sided: a gradient norm below 1 is penalised too, (0.5 - 1)^2 (a one-sided max(0, .) not)
+    critic.layers[0].set_weights([np.array([[0.3], [0.4]], "float32")])
+    np.testing.assert_allclose(float(gan.gradient_penalty(critic, x, x[::-1])), 0.25, rtol=1e-4)
 
 
 @pytest.mark.backend

@@ -96,7 +96,7 @@ def test_segnet_round_trip(tmp_path):
                                atol=1e-6)
 
 
-def test_segnet_recipe_step_fits_the_masks_with_cross_entropy(monkeypatch):
+def test_segnet_recipe_step_fits_the_masks_with_cross_entropy(monkeypatch, eager):
     """Fails if the targets are not the masks, or the likelihood is swapped."""
     import dataclasses
 

@@ -167,6 +167,29 @@ def test_importance_weighted_bound_is_above_elbo():
     assert elbo_k1.mean() == pytest.approx(elbo, abs=5.0)
 
 
+def test_importance_weighted_bound_is_the_log_mean_of_the_weights_per_image(monkeypatch):
+    """Given the log weights log w[i, n] (sample i, image n), the estimate of image n is
+    log (1/k) sum_i w[i, n]: a mean over the k samples of the weights, not of their logs, and
+    never over images; the same when the images come in several batches."""
+    k, n = 7, 10
+    log_w = np.random.default_rng(3).normal(-90.0, 4.0, size=(k, n))  # spread: the means differ
+    drawn = []
+
+    def fake_log_weights(vae, xb, k_, rng):
+        start = sum(drawn)
+        drawn.append(len(xb))
+        return log_w[:k_, start:start + len(xb)]
+
+    monkeypatch.setattr(V, "_log_weights", fake_log_weights)
+    x = _binary((n, 28, 28, 1))
+    iw = V.importance_weighted_log_likelihood(_small_vae(), x, k=k, batch_size=4)
+    assert drawn == [4, 4, 2]
+    top = log_w.max(axis=0)
+    expected = top + np.log(np.exp(log_w - top).mean(axis=0))
+    np.testing.assert_allclose(iw, expected, rtol=1e-12)
+    assert np.all(iw > log_w.mean(axis=0) + 0.1)  # well above the mean log weight (the ELBO)
+
+
 @pytest.mark.backend
 def test_log_weights_match_numpy():
     """log w = log p(x|z) + log p(z) - log q(z|x) for one code per image, recomputed in NumPy."""

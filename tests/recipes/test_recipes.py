@@ -3,15 +3,14 @@
 import dataclasses
 import json
 import re
-import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from deep_unsupervised import recipes
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +44,15 @@ def test_recipe_needs_frozen_settings_for_every_scale():
         _recipe(presets={"ci": _Settings()})
     with pytest.raises(ValueError, match="frozen dataclass"):
         _recipe(presets={"ci": {"epochs": 1}, "full": _Settings()})
+
+
+def test_a_benchmarked_recipe_names_its_metric_and_which_way_is_better():
+    r = _recipe(primary="mse", direction="lower", evaluate=lambda *a: {"mse": 0.0})
+    assert (r.primary, r.direction) == ("mse", "lower")
+    with pytest.raises(ValueError, match="Invalid value for argument 'direction'"):
+        _recipe(primary="mse", direction="smaller", evaluate=lambda *a: {})
+    with pytest.raises(ValueError, match="Invalid value for argument 'primary'"):
+        _recipe(direction="lower")  # a direction without a metric (or without evaluate)
 
 
 def test_unknown_recipe_and_double_registration():
@@ -128,3 +136,33 @@ def test_settings_table_one_row_per_field_and_a_column_per_recipe():
         recipes.settings_table({"epochs": 1})
     with pytest.raises(ValueError, match="one settings object"):
         recipes.settings_table(_Settings(), _Settings())
+
+
+def test_every_recipe_loader_keeps_each_label_with_its_image(labelled_mnist_dir, monkeypatch):
+    """Every recipe that loads MNIST digits with their labels, at its ci preset and under a limit,
+    returns each split's labels in the order of its images (the images show their labels)."""
+    from conftest import labels_shown
+
+    from deep_unsupervised import data as du_data
+
+    real_load = du_data.load_mnist  # the test files fail the MNIST checksums
+    monkeypatch.setattr(du_data, "load_mnist", lambda data_dir=None, **kw: real_load(
+        labelled_mnist_dir, verify=False, **kw))
+    checked = []
+    for name in recipes.names():
+        recipe = recipes.get(name)
+        if recipe.load is None:
+            continue
+        for limit in (100, 40):  # 100: every test digit, and 10 labels per class to choose
+            data = recipe.load(recipe.settings("ci"), limit=limit)
+            for split in ("train", "val", "test"):
+                x, y = getattr(data, f"x_{split}", None), getattr(data, f"y_{split}", None)
+                if x is None or y is None or np.asarray(x).size != len(x) * 784:
+                    continue
+                assert len(x) == len(y), (name, limit, split)
+                np.testing.assert_array_equal(labels_shown(x), y, err_msg=f"{name} x_{split}")
+                checked.append(name)
+    # the loaders with labelled digits: autoencoders, classifiers, k-means, DBN, β-VAE codes
+    assert {"mlp", "conv-ae", "kmeans-pca", "dbn-classifier", "beta-vae-mnist-codes",
+            "mlp-dropout-500", "initialisation"} <= set(checked)
+

@@ -16,7 +16,7 @@ def _rate(optimizer):
     return float(np.asarray(optimizer.learning_rate))
 
 
-def test_toy_recipe_uses_its_settings():
+def test_toy_recipe_uses_its_settings(eager):
     s = gf.ToyGANSettings(loss="wasserstein", d_steps=2, epochs=2, seeds=(0, 1), n_train=512,
                           learning_rate=3e-3)
     data = gf.load_mixture(s)
@@ -47,7 +47,7 @@ def digits():
 
 
 @pytest.mark.parametrize("name", ["dcgan", "wgan-gp"])
-def test_gan_recipe_uses_its_settings(name, digits):
+def test_gan_recipe_uses_its_settings(name, digits, eager):
     s = dataclasses.replace(recipes.get(name).settings("ci"), epochs=1, batch_size=32)
     model = dc.train_gan(s, digits)
     assert (model.loss_name, model.d_steps, model.latent_dim) == (s.loss, s.d_steps, 32)
@@ -57,7 +57,7 @@ def test_gan_recipe_uses_its_settings(name, digits):
     assert int(model.d_optimizer.iterations) == 2 * s.d_steps
 
 
-def test_cyclegan_recipe_uses_its_settings(digits):
+def test_cyclegan_recipe_uses_its_settings(digits, eager):
     import tensorflow as tf
 
     s = dc.CycleGANSettings(epochs=1, identity_weight=2.0, learning_rate=2e-3)

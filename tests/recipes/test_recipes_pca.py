@@ -25,7 +25,7 @@ def test_kmeans_pca_recipe_clusters_and_grades(tiny_mnist_dir, monkeypatch):
     assert 0.1 < quality["purity"] <= 1.0
 
 
-def test_spiral_recipe_trains_a_one_number_code():
+def test_spiral_recipe_trains_a_one_number_code(eager):
     recipe = recipes.get("spiral-ae")
     s = recipe.settings("ci")
     assert s.code_dim == 1 and s.hidden == (64, 64)

@@ -19,7 +19,7 @@ def test_the_two_recipes_differ_only_in_code_size_and_epochs():
     assert full16.epochs > s16.epochs and full16.hidden == (200, 200) and full16.batch_size == 20
 
 
-def test_vae_recipe_loads_trains_and_evaluates(tiny_mnist_dir, monkeypatch):
+def test_vae_recipe_loads_trains_and_evaluates(tiny_mnist_dir, monkeypatch, eager):
     real_load = du_data.load_mnist  # the tiny random files fail the MNIST checksums
     monkeypatch.setattr(du_data, "load_mnist", lambda data_dir=None, **kw: real_load(
         tiny_mnist_dir, binarize=kw.get("binarize", False), verify=False))

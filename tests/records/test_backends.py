@@ -2,14 +2,13 @@
 model on both Keras backends, and its ratios agree with its times."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+import backends  # (benchmarks/backends.py)
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import backends  # noqa: E402  (benchmarks/backends.py)
 
 PATH = ROOT / "benchmarks" / "backends.json"
 

@@ -1,18 +1,16 @@
 """The committed benchmark files behind the appendix "Results at a glance" are complete and
 stamped. Whether each record is still current is `make check-records` (tools/records.py)."""
 
-import sys
 from pathlib import Path
 
 from deep_unsupervised.recipes.references import REFERENCE_SCORES
 
+from report import load_notebook_times, load_results
+from registry import build
+import records
+from notebooks import toc_notebooks
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from report import load_notebook_times, load_results  # noqa: E402
-from registry import build  # noqa: E402
-sys.path.insert(0, str(ROOT / "tools"))
-import records  # noqa: E402
-from notebooks import toc_notebooks  # noqa: E402
 
 REGISTRY = build()
 SUBJECTS = {"results": "benchmark", "backends": "recipe", "full_costs": "recipe",

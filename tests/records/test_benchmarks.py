@@ -3,7 +3,6 @@
 import functools
 import json
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +12,10 @@ import deep_unsupervised as du
 from conftest import write_idx
 from deep_unsupervised import data
 
+import run as bench
+from registry import build, count_weights, with_epochs
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import run as bench  # noqa: E402
-from registry import PRIMARY, build, count_weights, with_epochs  # noqa: E402
 
 REGISTRY = build()
 
@@ -93,11 +92,13 @@ def test_every_entry_names_an_existing_chapter_and_a_metric_direction():
 def test_the_registry_is_the_recipes_with_a_primary_metric_then_the_sweeps():
     from deep_unsupervised import recipes
 
-    assert set(PRIMARY) <= set(recipes.names()), set(PRIMARY) - set(recipes.names())
+    primary = {n for n in recipes.names() if recipes.get(n).primary is not None}
     assert {e.recipe for e in REGISTRY.values()} <= set(recipes.names())
-    assert [n for n in REGISTRY if REGISTRY[n].recipe == n] == [
-        n for n in REGISTRY if n in PRIMARY]
-    sweeps = [e for e in REGISTRY.values() if e.name not in PRIMARY]
+    assert {n for n in REGISTRY if REGISTRY[n].recipe == n} == primary
+    for name in primary:
+        assert (REGISTRY[name].primary, REGISTRY[name].direction) == (
+            recipes.get(name).primary, recipes.get(name).direction)
+    sweeps = [e for e in REGISTRY.values() if e.name not in primary]
     assert sweeps and all(e.extra or e.name.endswith("-steps") for e in sweeps)
 
 
@@ -125,7 +126,7 @@ def test_keras_io_vae_architecture_matches_the_example():
     assert V.conv_decoder(latent_dim=2).count_params() == decoder_params == 65_089
 
 
-def test_quick_runs_print_complete_results_and_write_json(small_mnist, tmp_path, capsys):
+def test_quick_runs_print_complete_results_and_write_json(small_mnist, tmp_path, capsys, eager):
     path = tmp_path / "results.json"
     code, results, err = run_cli(capsys, "--model", "mlp", "--model", "pca-32",
                                  "--model", "kmeans-pca", "--epochs", "1", "--limit", "200",

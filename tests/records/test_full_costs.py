@@ -3,7 +3,6 @@ the README table generated from it (between the markers the coordinator pastes i
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +10,9 @@ import pytest
 
 from deep_unsupervised import recipes
 
+import full_costs
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import full_costs  # noqa: E402
 
 COSTS = ROOT / "benchmarks" / "full_costs.json"
 MARKERS = ("<!-- full-costs:start -->", "<!-- full-costs:end -->")

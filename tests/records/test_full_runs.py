@@ -2,15 +2,14 @@
 and the README table generated from it (between the full-runs markers)."""
 
 import json
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+import full_scale
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import full_scale  # noqa: E402
 
 MARKERS = ("<!-- full-runs:start -->", "<!-- full-runs:end -->")
 CHAPTERS = {str(p.relative_to(ROOT)) for p in full_scale.chapters()}

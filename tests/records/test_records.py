@@ -2,15 +2,14 @@
 
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+import records
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import records  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)

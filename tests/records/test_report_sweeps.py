@@ -1,17 +1,14 @@
 """benchmarks/report_sweeps.py: the appendix's sweep tables and figures from result records."""
 
-import sys
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import report_sweeps as S  # noqa: E402
+import report_sweeps as S
 
 BUDGET = {"model": "label-budget", "quality": {
     "pixels@1": 0.38, "pixels@1_sd": 0.02, "pixels@10": 0.75, "pixels@10_sd": 0.01,

@@ -1,15 +1,14 @@
 """benchmarks/report.py: reading the benchmark files and rendering the appendix "Results at a glance"."""
 
 import json
-import sys
 from pathlib import Path
 
 import matplotlib
 import pytest
 
+import report as R
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import report as R  # noqa: E402
 
 matplotlib.use("Agg")
 
@@ -107,7 +106,6 @@ def test_settings_table_has_the_details(results_file):
 
 
 def test_every_benchmark_has_a_display_name():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from registry import build
 
     assert set(build()) <= set(R.DISPLAY_NAMES), set(build()) - set(R.DISPLAY_NAMES)

@@ -3,13 +3,11 @@
 import base64
 import io
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
 
 pytestmark = pytest.mark.skipif(not any(shutil.which(n) for n in (
     "chromium", "chromium-browser", "google-chrome")), reason="needs Chromium")

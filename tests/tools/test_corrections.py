@@ -1,14 +1,13 @@
 """The "Corrections to the lecture" page: the box parser, and that the committed page is current."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+import corrections as C
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import corrections as C  # noqa: E402
 
 COLON_BOX = """Text before.
 

@@ -1,15 +1,14 @@
 """The repository's set-up files: pinned requirements for Binder, and the notebooks' Colab cells."""
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from notebooks import colab_cell_source, is_colab_cell, toc_notebooks
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-from notebooks import colab_cell_source, is_colab_cell, toc_notebooks  # noqa: E402
 
 
 def requirement_lines():
@@ -57,7 +56,7 @@ def test_colab_cell_follows_the_repository_setting():
 
 # --- hygiene rules (tools/hygiene.py, tools/prose_numbers.py) and the HTML extension ----------
 
-import hygiene  # noqa: E402
+import hygiene  # noqa: E402  (the section of the file it tests)
 import prose_numbers  # noqa: E402
 
 

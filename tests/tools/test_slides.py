@@ -1,14 +1,13 @@
 """tools/slides.py: the rules that put a chapter's cells on slides, and MyST turned into Markdown."""
 
-import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
+import slides as S
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import slides as S  # noqa: E402
 
 BIB = {"kingma2014auto": ("Kingma & Welling", "2014")}
 TITLES = {"vae": "Variational autoencoders"}
@@ -84,3 +83,29 @@ def test_glue_values_are_read_from_the_notebook():
                                              "mime_prefix": "application/papermill.record/"}})
     nb = nbformat.v4.new_notebook(cells=[new_code_cell("glue('x', 0.5)", outputs=[out])])
     assert S.glue_values(nb) == {"x": "0.5"}
+
+
+def test_machinery_is_cut_from_printed_outputs():
+    banner = ("Scale: ci (the chapter's settings, a few minutes on a laptop CPU). Set BOOK_SCALE=full\n"
+              "before starting the kernel for the paper's settings. Keras backend: tensorflow.\n")
+    assert S.clean_output_text(banner + "accuracy 0.97\n") == "accuracy 0.97\n"
+    assert S.clean_output_text("✓ one layer: correct.\nMSE 0.1\n") == "MSE 0.1\n"
+    assert S.clean_output_text("m = 2: ██████████ epoch 20/20 [39.6s]\n  kl 6.1  loss 144\n") == ""
+    log = new_output("display_data", data={"text/html": "<pre style='margin:0'>m = 2: ███████ "
+                                                         "epoch 2/2 [1s]\n kl 6</pre>"})
+    check = new_code_cell("check()", outputs=[new_output("stream", text="✓ shapes: correct.\n")])
+    assert S.code_slide_type(check) == "skip"
+    figure = _figure_cell()
+    figure.outputs.insert(0, log)
+    assert S.clean_outputs(figure.outputs) == figure.outputs[1:]
+
+
+def test_a_slide_that_is_only_a_title_takes_the_next_slides_content():
+    nb = nbformat.v4.new_notebook(cells=[
+        new_markdown_cell("# Variational autoencoders\n\nProse for the notes."),
+        new_markdown_cell("## The ELBO\n\n$$\nx = 1\n$$"), _figure_cell(),
+        new_markdown_cell("## Only a heading"), _figure_cell()])
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in S.slide_notebook(nb, TITLES, BIB).cells]
+    # title (+ notes), then the ELBO joins the title's slide; its figure is a sub-slide; the
+    # bare heading takes the figure after it.
+    assert kinds == ["slide", "notes", "-", "subslide", "slide", "-"]

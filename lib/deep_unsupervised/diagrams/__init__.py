@@ -3,7 +3,8 @@
 Each diagram is a function returning a :class:`matplotlib.figure.Figure` (not registered with
 pyplot, so a notebook cell that ends with it shows it once). :data:`ALL` maps each diagram's name
 to its function, the chapter that introduces the concept, and a suggested caption and alt text;
-:func:`draw` builds one by name. NumPy and Matplotlib only: no Keras import.
+:func:`draw` builds one by name. Captions are MyST markdown (myst-nb renders a cell's
+``mystnb.figure.caption``), so maths in them is written ``$...$``; alt text is plain text. NumPy and Matplotlib only: no Keras import.
 
 Example:
     >>> from deep_unsupervised import diagrams
@@ -123,26 +124,29 @@ ALL: dict[str, Diagram] = dict([
        "by 4 block keeps 4 maxima and their positions, and unpooling writes them back at "
        "those positions with zeros elsewhere."),
     _d(generative.latent_variable_model, "generative_framework",
-       "A latent-variable model generates by ancestral sampling: a code z from the prior, then "
-       "x from the decoder's distribution p_θ(x|z). Learning needs the evidence p_θ(x), an "
-       "integral over all codes; inference needs the posterior p_θ(z|x) (dashed), which "
-       "contains the same evidence.",
+       r"A latent-variable model generates by ancestral sampling: a code $\vec{z}$ from the "
+       r"prior, then $\vec{x}$ from the decoder's distribution $p_\theta(\vec{x} \mid \vec{z})$. "
+       r"Learning needs the evidence $p_\theta(\vec{x})$, an integral over all codes; inference "
+       r"needs the posterior $p_\theta(\vec{z} \mid \vec{x})$ (dashed), which contains the same "
+       r"evidence.",
        "A green prior box, an arrow labelled sample to a code circle z, an orange decoder "
        "box, and an arrow labelled sample to a shaded data circle x. Above, the evidence "
        "p(x) written as the integral of p(x|z) p(z) over z. Below, a dashed red arrow from x "
        "back to z labelled with Bayes' rule for the posterior, which needs the evidence."),
     _d(generative.vae_graphical_model, "vae",
-       "The VAE as a graphical model: the latent code z is drawn from the prior and generates "
-       "the observation x through the decoder p_θ(x|z) (solid); the encoder q_φ(z|x) "
-       "approximates the posterior (dashed). The plate repeats both for each of the N "
-       "examples.",
+       r"The VAE as a graphical model: the latent code $\vec{z}$ is drawn from the prior and "
+       r"generates the observation $\vec{x}$ through the decoder $p_\theta(\vec{x} \mid \vec{z})$ "
+       r"(solid); the encoder $q_\phi(\vec{z} \mid \vec{x})$ approximates the posterior (dashed). "
+       r"The plate repeats both for each of the $N$ examples.",
        "Inside a plate marked N, an open circle z above a shaded circle x; a solid arrow "
        "from z to x labelled p theta of x given z; a dashed curved arrow from x back to z "
        "labelled q phi of z given x; the parameters theta and phi sit outside the plate."),
     _d(generative.vae_computation_graph, "vae",
-       "The VAE as a computation graph, with the reparametrisation trick: the noise ε enters "
-       "from outside (dashed), so z = μ + σ ⊙ ε is a differentiable function of the encoder's "
-       "outputs and the gradients (thick arrows) flow from both losses to the encoder.",
+       r"The VAE as a computation graph, with the reparametrisation trick: the noise "
+       r"$\vec{\varepsilon}$ enters from outside (dashed), so "
+       r"$\vec{z} = \vec{\mu} + \vec{\sigma} \odot \vec{\varepsilon}$ is a differentiable function "
+       r"of the encoder's outputs and the gradients (thick arrows) flow from both losses to the "
+       r"encoder.",
        "x enters the encoder, which outputs mu and log sigma squared; a purple noise node "
        "epsilon sampled from N(0, I) joins them through a dashed arrow in the node z = mu + "
        "sigma times epsilon; z feeds the decoder, whose output x prime enters the "

@@ -87,7 +87,8 @@ def vae_computation_graph():
         color=LOSS, size=SMALL)
     box(ax, 4.75, 0.35, 1.6, 0.4, r"$-\log p_\theta(\mathbf{x}|\mathbf{z})$", color=LOSS,
         size=SMALL)
-    arrow(ax, (2.2, y - 0.62), (2.2, 1.05), color=LOSS)
+    arrow(ax, (2.0, y - 0.62), (2.0, 1.05), color=LOSS)  # the KL term needs log sigma^2 ...
+    arrow(ax, (2.38, y + 0.28), (2.6, 1.05), color=LOSS, rad=-0.3)  # ... and mu
     arrow(ax, (5.65, y - 0.24), (5.2, 0.55), color=LOSS)
     arrow(ax, (0.35, y - 0.24), (3.95, 0.35), color=LOSS, dashed=True, lw=1.1,
           connectionstyle="angle,angleA=-90,angleB=180,rad=0")

@@ -30,6 +30,7 @@ from ..validation import check_choice, described, invalid, wrong_type
 
 SCALES = ("ci", "full")
 SCALE_VARIABLE = "BOOK_SCALE"
+DIRECTIONS = ("lower", "higher")
 
 
 def current_scale(scale: str | None = None) -> str:
@@ -59,6 +60,9 @@ class Recipe:
         source: where the ``full`` preset comes from (paper, post) and where the book deviates.
         target: the published figure the ``full`` preset is meant to approach (with its source),
             or ``""`` when the experiment has none.
+        primary: the test metric (a key of ``evaluate``'s result) that summarises the experiment,
+            which ``benchmarks/run.py`` records and plots; ``None``: the recipe is not benchmarked.
+        direction: ``"lower"`` or ``"higher"``, whichever way ``primary`` is better.
     """
 
     name: str
@@ -70,6 +74,8 @@ class Recipe:
     evaluate: Callable | None = None
     source: str = ""
     target: str = ""
+    primary: str | None = None
+    direction: str | None = None
 
     def __post_init__(self):
         missing = [s for s in SCALES if s not in self.presets]
@@ -79,6 +85,11 @@ class Recipe:
             if not (dataclasses.is_dataclass(settings) and settings.__dataclass_params__.frozen):
                 raise invalid("presets", "frozen dataclass instances",
                               f"{scale}={type(settings).__name__}")
+        if self.primary is not None or self.direction is not None:
+            if self.primary is None or self.evaluate is None:
+                raise invalid("primary", "a metric of `evaluate` when `direction` is given",
+                              self.primary)
+            check_choice("direction", self.direction, DIRECTIONS)
 
     def settings(self, scale: str | None = None):
         """The settings at ``scale`` (default: ``$BOOK_SCALE`` or ``"ci"``)."""

@@ -165,11 +165,12 @@ def _autoencoder_recipe(name, description, ci, full, fit, source=_SOURCE_LECTURE
                            presets={"ci": ci, "full": full}, train=train_autoencoder,
                            load=load_mnist, evaluate=evaluate_reconstruction,
                            source=source.format(fit=fit, n_val=f"{full.n_val:,}"),
-                           target=_NO_TARGET))
+                           target=_NO_TARGET, primary="cross_entropy", direction="lower"))
 
 
 PCA_32 = register(Recipe(
     name="pca-32", chapter="autoencoders",
+    primary="cross_entropy", direction="lower",
     description="PCA with 32 axes; test cross-entropy and MSE per pixel",
     presets={"ci": PCASettings(), "full": PCASettings()}, train=train_pca, load=load_mnist,
     evaluate=evaluate_reconstruction,
@@ -305,6 +306,7 @@ AE_LABEL_BUDGET = register(Recipe(
 _ALL = ("pixels", "pca-32", "deep-ae", "denoising-ae", "vae-16", "dcgan")
 LABEL_BUDGET = register(Recipe(
     name="label-budget", chapter="autoencoders",
+    primary="deep-ae@10", direction="higher",
     description="label-budget sweep: linear probes on six representations; test accuracy",
     presets={"ci": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100), representations=_ALL),
              "full": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100, 300, 1000),

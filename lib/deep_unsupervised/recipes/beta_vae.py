@@ -5,8 +5,8 @@
 images (β_norm = 0.117; the lecture's β = 4 at 64×64 is β_norm = 0.0098), so strong that the code
 first collapses and then opens one element at a time; its 'full' preset is the published protocol
 at 64×64 with the lecture's β = 4 (see ``_SOURCE``). ``beta-vae-shapes-beta0`` is the same
-network with β = 0, the entangled baseline (4 epochs at 'ci'). ``beta-vae-shapes-annealed``
-continues the first with a lower β (1 at 'ci', for 16 more epochs), which lets the scale into a
+network with β = 0, the entangled baseline (2 epochs at 'ci'). ``beta-vae-shapes-annealed``
+continues the first with a lower β (1 at 'ci', for 12 more epochs), which lets the scale into a
 third element. ``load`` draws disjoint training and held-out images from the distinct images of
 ``shapes.make_shapes``; ``evaluate`` scores the held-out codes (encoder means) with MIG and DCI
 disentanglement.
@@ -60,7 +60,7 @@ class AnnealedSettings(BetaVAESettings):
 
     beta_final: float = 1.0
     final_epoch: int = 8
-    epochs: int = 24
+    epochs: int = 20
 
 
 def load_shapes(s, limit: int | None = None):
@@ -184,6 +184,7 @@ def evaluate_beta_vae(s, model, data) -> dict:
 _CI = BetaVAESettings()
 BETA_VAE = register(Recipe(
     name="beta-vae-shapes", chapter="beta_vae",
+    primary="mig", direction="higher",
     description="convolutional β-VAE (β = 12) on 32×32 shapes; held-out MIG",
     presets={"ci": _CI,
              "full": dataclasses.replace(_CI, resolution=64, n_train=155_512, beta=4.0,
@@ -193,9 +194,10 @@ BETA_VAE = register(Recipe(
 
 BETA_0 = register(Recipe(
     name="beta-vae-shapes-beta0", chapter="beta_vae",
-    description="the same network with β = 0 (entangled baseline; 4 epochs at 'ci'); held-out "
+    primary="mig", direction="higher",
+    description="the same network with β = 0 (entangled baseline; 2 epochs at 'ci'); held-out "
                 "MIG",
-    presets={"ci": dataclasses.replace(_CI, beta=0.0, epochs=4),
+    presets={"ci": dataclasses.replace(_CI, beta=0.0, epochs=2),
              "full": dataclasses.replace(BETA_VAE.presets["full"], beta=0.0)},
     train=train_beta_vae, load=load_shapes, evaluate=evaluate_beta_vae, source=_SOURCE,
     target="the β = 0 baseline of Higgins et al. (2017): an entangled code (no single latent "
@@ -203,7 +205,7 @@ BETA_0 = register(Recipe(
 
 ANNEALED = register(Recipe(
     name="beta-vae-shapes-annealed", chapter="beta_vae",
-    description="the β-VAE recipe, then β = 1 for 16 more epochs; held-out MIG",
+    description="the β-VAE recipe, then β = 1 for 12 more epochs; held-out MIG",
     presets={"ci": AnnealedSettings(),
              "full": AnnealedSettings(**{**dataclasses.asdict(BETA_VAE.presets["full"]),
                                          "beta_final": 1.0, "final_epoch": 124,
@@ -212,8 +214,8 @@ ANNEALED = register(Recipe(
     source=_SOURCE + " 'beta-vae-shapes-annealed' lowers β in a second phase (β annealing, "
            "in the spirit of Burgess et al.'s growing capacity); its first phase is always the "
            "'beta-vae-shapes' run of the same scale, and the second starts with a fresh Adam: "
-           "'ci' β = 12 for 8 epochs, then 1 for 16, at 32×32 (β_norm 0.117, then 0.0098; "
-           "7,512 steps), 'full' the lecture's β = 4 then 1 for 124 epochs each at 64×64 (β_norm "
+           "'ci' β = 12 for 8 epochs, then 1 for 12, at 32×32 (β_norm 0.117, then 0.0098; "
+           "6,260 steps), 'full' the lecture's β = 4 then 1 for 124 epochs each at 64×64 (β_norm "
            "0.0098, then 0.0024; 602,640 steps; not measured here).",
     target=_TARGET))
 
@@ -281,6 +283,7 @@ def evaluate_digit_codes(s, models, data) -> dict:
 
 DIGIT_CODES = register(Recipe(
     name="beta-vae-mnist-codes", chapter="beta_vae",
+    primary="accuracy_b4", direction="higher",
     description="dense β-VAEs on MNIST, one per β; test accuracy of a linear classifier on codes",
     presets={"ci": MNISTCodeSettings(),
              "full": MNISTCodeSettings(n_train=60_000, epochs=30)},

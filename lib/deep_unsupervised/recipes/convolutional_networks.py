@@ -39,6 +39,7 @@ def train_cnn(s, data, *, callbacks=(), label=None):
 
 CNN = register(Recipe(
     name="cnn", chapter="convolutional_networks",
+    primary="accuracy", direction="higher",
     description="small CNN (conv 16, conv 32, dense 64) on 15,000 digits; test accuracy",
     presets={"ci": CNNSettings(), "full": CNNSettings(n_train=60_000, epochs=12)},
     train=train_cnn, load=load_mnist_head, evaluate=evaluate_classifier,

@@ -237,6 +237,7 @@ _DCGAN_SOURCE = (
 _NO_GAN_TARGET = "none: no published Fréchet distance in the book's digit-classifier features"
 DCGAN = register(Recipe(
     name="dcgan", chapter="dcgan",
+    primary="frechet_distance", direction="lower",
     description="DCGAN on 8,000 digits; Fréchet distance in classifier features",
     presets={"ci": DCGANSettings(),
              "full": DCGANSettings(n_train=60_000, latent_dim=100, g_lr=2e-4, beta_2=0.999,
@@ -246,6 +247,7 @@ DCGAN = register(Recipe(
 _WGAN = DCGANSettings(loss="wasserstein", d_lr=5e-4, g_lr=5e-4, d_steps=2)
 WGAN_GP = register(Recipe(
     name="wgan-gp", chapter="dcgan",
+    primary="frechet_distance", direction="lower",
     description="WGAN-GP with the DCGAN networks on 8,000 digits; Fréchet distance",
     presets={"ci": _WGAN, "full": dataclasses.replace(
         _WGAN, n_train=60_000, latent_dim=128, d_lr=1e-4, g_lr=1e-4, beta_1=0.0, beta_2=0.9,
@@ -261,6 +263,7 @@ WGAN_GP = register(Recipe(
     target=_NO_GAN_TARGET))
 CONV_VAE_16 = register(Recipe(
     name="conv-vae-16", chapter="dcgan",
+    primary="frechet_distance", direction="lower",
     description="conv VAE (16 latents), the GAN chapter's baseline; Fréchet distance",
     presets={"ci": ConvVAESettings(), "full": ConvVAESettings(n_train=60_000, epochs=30)},
     train=train_conv_vae, load=load_digits, evaluate=evaluate_conv_vae,
@@ -271,6 +274,7 @@ CONV_VAE_16 = register(Recipe(
     target=_NO_GAN_TARGET))
 CYCLEGAN = register(Recipe(
     name="cyclegan", chapter="dcgan",
+    primary="mse_ab", direction="lower",
     description="CycleGAN between thin and thick strokes; test MSE of the translation",
     presets={"ci": CycleGANSettings(),
              "full": CycleGANSettings(n_domain=30_000, identity_weight=5.0,

@@ -96,6 +96,7 @@ _NO_TARGET = "none: no published PSNR for this network"
 
 DENOISING_AE = register(Recipe(
     name="denoising-ae", chapter="denoising_autoencoders",
+    primary="psnr", direction="higher",
     description="denoising conv autoencoder (σ = 0.5); test PSNR on noisy test digits",
     presets={"ci": DenoisingAESettings(),
              "full": DenoisingAESettings(n_train=60_000, n_test=10_000, epochs=100)},
@@ -104,6 +105,7 @@ DENOISING_AE = register(Recipe(
 
 PLAIN_CONV_AE = register(Recipe(
     name="plain-conv-ae", chapter="denoising_autoencoders",
+    primary="psnr", direction="higher",
     description="the same network trained without noise; test PSNR on noisy test digits",
     presets={"ci": DenoisingAESettings(noise_stddev=0.0),
              "full": DenoisingAESettings(noise_stddev=0.0, n_train=60_000, n_test=10_000,
@@ -177,6 +179,7 @@ def evaluate_spiral_dae(s, model, data) -> dict:
 
 SPIRAL_DAE = register(Recipe(
     name="spiral-dae", chapter="denoising_autoencoders",
+    primary="distance_after", direction="lower",
     description="2-D denoising autoencoder on a spiral; distance to the curve after r(x)",
     presets={"ci": SpiralDAESettings(), "full": SpiralDAESettings(epochs=100)},
     train=train_spiral_dae, load=load_spiral, evaluate=evaluate_spiral_dae,
@@ -253,6 +256,7 @@ def evaluate_segnet(s, model, data) -> dict:
 
 SEGNET = register(Recipe(
     name="segnet", chapter="denoising_autoencoders",
+    primary="iou", direction="higher",
     description="SegNet-style network on generated cell scenes; test IoU",
     presets={"ci": SegNetSettings(), "full": SegNetSettings(n_train=10_000, epochs=30)},
     train=train_segnet, load=load_scenes, evaluate=evaluate_segnet,

@@ -1,6 +1,7 @@
 """Recipes of chapters/gan_framework.ipynb: small GANs on 2-D mixtures of Gaussians, trained with
 the minimax, the non-saturating and the Wasserstein (WGAN-GP) loss, scored by modes covered and
-the fraction of good samples over several seeds (the protocol of Metz et al., 2017).
+the fraction of good samples over several seeds (the scores of Srivastava et al., 2017, on
+the ring of Metz et al., 2017).
 
 Two data sets: the ring of 8 Gaussians with σ = 0.1 that the chapter trains, and the 5 x 5 grid of
 Gaussians with σ = 0.05 (Srivastava et al., 2017) that the benchmark trains for longer.
@@ -134,8 +135,8 @@ _VARIANTS = {  # name: (description, changes to the settings)
                       dict(loss="wasserstein", d_steps=5, gp_weight=10.0, learning_rate=1e-4,
                            beta_1=0.0)),
 }
-for _key, (_text, _changes) in _VARIANTS.items():
-    for _data, _base in (("ring", _RING), ("grid", _GRID)):
+for _data, _base in (("ring", _RING), ("grid", _GRID)):  # the benchmarks' order: rings first
+    for _key, (_text, _changes) in _VARIANTS.items():
         if (_key, _data) in (("minimax", "grid"), ("wgan-gp-paper", "ring")):
             continue
         _ci = dataclasses.replace(_base, **_changes)
@@ -147,4 +148,4 @@ for _key, (_text, _changes) in _VARIANTS.items():
                 latent_dim=256, learning_rate=1e-4, batch_size=512, epochs=128,
                 seeds=tuple(range(10)))},
             train=train_toy_gan, load=load_mixture, evaluate=evaluate_coverage, source=_SOURCE,
-            target=_TARGET))
+            target=_TARGET, primary="modes_mean", direction="higher"))

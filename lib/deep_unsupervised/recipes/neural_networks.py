@@ -74,6 +74,7 @@ FOUR_CLASS_SOFTMAX = register(Recipe(
 
 FOUR_CLASS_MLP = register(Recipe(
     name="four-class-mlp", chapter="neural_networks",
+    primary="accuracy", direction="higher",
     description="the lecture's 7-7-4 ReLU network on the generated 4-class problem; accuracy",
     presets={"ci": FourClassSettings(),
              "full": FourClassSettings(n_points=30_000, n_fit=20_000)},
@@ -128,6 +129,7 @@ def train_mlp(s, data, *, callbacks=(), label=None):
 
 MLP = register(Recipe(
     name="mlp", chapter="neural_networks",
+    primary="accuracy", direction="higher",
     description="MLP 784-256-128-10 (ReLU) on 15,000 digits; test accuracy",
     presets={"ci": MLPSettings(), "full": MLPSettings(n_train=60_000, epochs=20)},
     train=train_mlp, load=load_mnist_head, evaluate=evaluate_classifier,

@@ -68,6 +68,7 @@ def evaluate_spiral_ae(s, model, data) -> dict:
 
 SPIRAL_AE = register(Recipe(
     name="spiral-ae", chapter="pca",
+    primary="squared_error", direction="lower",
     description="autoencoder with a 1-D code on a 2-D spiral; test squared error",
     presets={"ci": SpiralAESettings(), "full": SpiralAESettings(n_train=20_000, epochs=100)},
     train=train_spiral_ae, load=load_spiral, evaluate=evaluate_spiral_ae,

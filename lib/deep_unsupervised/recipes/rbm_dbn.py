@@ -99,6 +99,7 @@ RBM_TWOS = register(Recipe(
 
 RBM = register(Recipe(
     name="rbm", chapter="rbm_dbn",
+    primary="cross_entropy", direction="lower",
     description="RBM 784-256 (CD-1) on binarised digits; test reconstruction cross-entropy",
     presets={"ci": RBMSettings(), "full": RBMSettings(n_hidden=500, epochs=30, batch_size=100)},
     train=train_rbm, load=load_binarised, evaluate=evaluate_rbm, source=_HINTON,
@@ -189,7 +190,7 @@ _HINTON_ERROR = ("Hinton et al. (2006): 1.25 % test error with all 60,000 labels
                  "labels the error stays well above it")
 
 
-def _pretraining(name, description, per_class=100, epochs=20, **fields):
+def _pretraining(name, description, per_class=100, epochs=20, primary=None, **fields):
     labels = f"{per_class * 10:,}"
     dbn = fields.get("start", "dbn") == "dbn"
     return register(Recipe(
@@ -202,14 +203,16 @@ def _pretraining(name, description, per_class=100, epochs=20, **fields):
         source=_ERHAN.format(labels=labels),
         target=_HINTON_ERROR.format(labels=labels) if dbn else
         "none at this label budget (Hinton et al., 2006, quote back-propagation nets trained "
-        "on all 60,000 labels)"))
+        "on all 60,000 labels)",
+        primary=primary, direction=primary and "higher"))
 
 
 DBN_CLASSIFIER = _pretraining(
-    "dbn-classifier", "DBN-initialised 784-256-256-10 classifier, 1,000 labels; test accuracy")
+    "dbn-classifier", "DBN-initialised 784-256-256-10 classifier, 1,000 labels; test accuracy",
+    primary="accuracy")
 GLOROT_MLP = _pretraining(
     "glorot-mlp-1000", "the same classifier from Glorot weights, 1,000 labels; test accuracy",
-    start="glorot_uniform")
+    start="glorot_uniform", primary="accuracy")
 NORMAL_MLP = _pretraining(
     "normal-mlp-1000", "the same classifier from N(0, 0.05²) weights, 1,000 labels",
     start="random_normal")

@@ -91,7 +91,8 @@ def _chollet(name, description, ci, full):
     return register(Recipe(name=name, chapter="autoencoders", description=description,
                            presets={"ci": ci, "full": full}, train=train_chollet,
                            load=load_mnist, evaluate=evaluate_reconstruction, source=source,
-                           target="none: the post quotes no held-out figure the book compares"))
+                           target="none: the post quotes no held-out figure the book compares",
+                           primary="cross_entropy", direction="lower"))
 
 
 # The post's "simplest possible autoencoder": Dense(32, relu) -> Dense(784, sigmoid), 50 epochs.
@@ -161,6 +162,7 @@ def evaluate_vae(s, model, data) -> dict:
 
 KERAS_IO_VAE = register(Recipe(
     name="keras-io-vae", chapter="vae",
+    primary="neg_elbo", direction="lower",
     description="reference: keras.io VAE example (conv, 2-D code); test -ELBO (nats)",
     presets={"ci": KerasIOVAESettings(), "full": KerasIOVAESettings()},
     train=train_keras_io_vae, load=load_binarised, evaluate=evaluate_vae,

@@ -91,6 +91,7 @@ MLP_500 = register(Recipe(
 
 MLP_DROPOUT_500 = register(Recipe(
     name="mlp-dropout-500", chapter="training_pitfalls",
+    primary="accuracy", direction="higher",
     description="MLP 784-512-256-10 with dropout 0.5 on only 500 digits; test accuracy",
     presets={"ci": OverfitSettings(dropout=0.5),
              "full": OverfitSettings(dropout=0.5, epochs=200)},

@@ -67,6 +67,7 @@ def evaluate_purity(s, model, data) -> dict:
 
 KMEANS_PCA = register(Recipe(
     name="kmeans-pca", chapter="unsupervised_learning",
+    primary="purity", direction="higher",
     description="k-means (k=10) on PCA(50) codes of 10,000 training digits; cluster purity",
     presets={"ci": KMeansPCASettings(), "full": KMeansPCASettings(n_train=60_000)},
     train=cluster_digits, load=load_digits, evaluate=evaluate_purity,

@@ -125,6 +125,7 @@ def evaluate_dense_vae(s, model, data) -> dict:
 
 VAE_2 = register(Recipe(
     name="vae-2", chapter="vae",
+    primary="neg_elbo", direction="lower",
     description="dense VAE with a 2-D code on binarised digits; test -ELBO (nats)",
     presets={"ci": DenseVAESettings(),
              "full": DenseVAESettings(hidden=(500,), learning_rate=1e-3, decay_alpha=0.1,
@@ -136,6 +137,7 @@ VAE_2 = register(Recipe(
 
 VAE_16 = register(Recipe(
     name="vae-16", chapter="vae",
+    primary="neg_elbo", direction="lower",
     description="dense VAE with a 16-D code on binarised digits; test -ELBO (nats)",
     presets={"ci": DenseVAESettings(latent_dim=16, epochs=12),
              "full": DenseVAESettings(latent_dim=16, hidden=(200, 200), learning_rate=1e-3,
