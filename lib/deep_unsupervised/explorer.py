@@ -203,7 +203,8 @@ def _sprite(tiles: np.ndarray, vmin: float, vmax: float, levels: int = LEVELS
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), png
 
 
-def _page(kind: str, data: dict, js: str, alt: str, body: str, title: str | None) -> str:
+def _page(kind: str, data: dict, js: str, alt: str, body: str, title: str | None,
+          note: str | None = None) -> str:
     uid = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:10]
     data["id"] = uid
     root = ("(document.currentScript&&document.currentScript.parentElement)||"
@@ -214,7 +215,7 @@ def _page(kind: str, data: dict, js: str, alt: str, body: str, title: str | None
     return (f'<div class="du-explorer du-{kind}" data-du-explorer="{uid}" role="group" '
             f'aria-label="{_escape(alt)}">{_STYLE}{heading}<div class="du-x-live">{body}</div>'
             f'<p class="du-x-note">Static view of the interactive explorer: '
-            f'{_escape(NOTES[kind])}</p><img class="du-x-print" alt="{_escape(alt)}">'
+            f'{_escape(note or NOTES[kind])}</p><img class="du-x-print" alt="{_escape(alt)}">'
             f"<script>(function(){{{script}}})();</script></div>")
 
 
@@ -336,4 +337,9 @@ def traversal_explorer(images, element_names, values, *, start=None, compare=Non
     data = {"sprite": sprite, "w": tiles.shape[3], "h": tiles.shape[2], "k": _check_scale(scale),
             "m": len(tiles), "n": n, "names": names, "start": [int(s) for s in first],
             "values": [[float(x) for x in r] for r in rows], "models": models}
-    return Explorer(_page("traversal", data, _TRAVERSAL_JS, alt, "", title), png, alt)
+    note = f"{NOTES['traversal']} ({', '.join(names)})"
+    if compare is not None:
+        k = len(names)
+        note += f"; rows 1 to {k}: {models[0]}; rows {k + 1} to {2 * k}: {models[1]}"
+    return Explorer(_page("traversal", data, _TRAVERSAL_JS, alt, "", title, note + "."), png,
+                    alt)

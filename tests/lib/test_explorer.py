@@ -117,6 +117,8 @@ def test_traversal_shows_a_second_model_beside_the_first():
     sprite = _png(bundle._repr_mimebundle_())
     assert sprite.shape == (6 * 6, 5 * 7)                        # the second model's rows below
     assert "Static view of the interactive explorer" in html
+    # the static view's label says which rows belong to which model
+    assert "(x, y, scale); rows 1 to 3: β = 12; rows 4 to 6: β = 0." in html
     with pytest.raises(ValueError, match="'model_names'"):
         explorer.traversal_explorer(a, ["x", "y", "scale"], np.linspace(-2, 2, 5), compare=b)
     with pytest.raises(ValueError, match="'compare'"):
