@@ -62,11 +62,9 @@ def train(seeds, cache: Path) -> None:
 def control(cache: Path, seed: int = 0) -> None:
     """Seed ``seed``'s two controls of the annealed recipe (see the module docstring)."""
     import keras
-    import numpy as np
 
     import deep_unsupervised as du
     from deep_unsupervised import beta_vae as B
-    from deep_unsupervised import disentanglement as dis
     from deep_unsupervised import recipes
     from deep_unsupervised.recipes.beta_vae import build_beta_vae
     from deep_unsupervised.training import ProgressBar
@@ -77,33 +75,18 @@ def control(cache: Path, seed: int = 0) -> None:
         du.setup(seed=seed)
         s = dataclasses.replace(recipe.settings(), seed=seed)
         data = recipe.load(s)
-        model = build_beta_vae(s)
-        lower = {0: s.beta, s.final_epoch: s.beta_final}
-        if key == "same_beta_fresh_adam":       # the recipe's two fits, β never lowered
-            phases, schedule = [(0, s.final_epoch), (s.final_epoch, s.epochs)], {0: s.beta}
-        else:                                   # β lowered inside one fit: Adam's state kept
-            phases, schedule = [(0, s.epochs)], lower
-        for start, stop in phases:
+        if key == "same_beta_fresh_adam":  # the recipe itself, with β never lowered
+            model = recipe.train(dataclasses.replace(s, beta_final=s.beta), data, label=key)
+        else:                              # β lowered inside one fit: Adam's state kept
+            model = build_beta_vae(s)
             model.compile(optimizer=keras.optimizers.Adam(s.learning_rate), steps_per_execution=32)
-            model.fit(data.x_train, epochs=stop, initial_epoch=start, batch_size=s.batch_size,
-                      verbose=0, callbacks=[B.BetaSchedule(schedule), ProgressBar(key)])
-        z, kl = B.codes(model, data.x_test)
-        mig, details = dis.mig(z, data.v_test, return_details=True)
-        top = np.sort(details["normalized_mi"], axis=0)
-        out[key] = {"seed": seed, "mig": float(mig), "kl": float(kl.sum()),
-                    "active": int(np.sum(kl > 0.1)),
-                    **{f"nmi_{name}_{rank}": float(top[i, k])
-                       for k, name in enumerate(recipe_factor_names())
-                       for rank, i in (("best", -1), ("second", -2))}}
+            schedule = B.BetaSchedule({0: s.beta, s.final_epoch: s.beta_final})
+            model.fit(data.x_train, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
+                      callbacks=[schedule, ProgressBar(key)])
+        out[key] = {"seed": seed, **recipe.evaluate(s, model, data)}
         print(key, {k: round(v, 3) for k, v in out[key].items()}, flush=True)
     cache.mkdir(parents=True, exist_ok=True)
     (cache / "control.json").write_text(json.dumps(out, indent=1) + "\n")
-
-
-def recipe_factor_names():
-    from deep_unsupervised import shapes
-
-    return shapes.FACTOR_NAMES
 
 
 def summarize(runs: dict, factors, n_rotations: int = 200) -> dict:
