@@ -162,13 +162,13 @@ def measure(name: str) -> dict:
     fits, per_step = [], {}
     with _official_mnist(), _counting(fits), contextlib.redirect_stdout(sys.stderr):
         keras.utils.set_random_seed(0)
-        recipe.train(full, recipe.load(full) if recipe.load else None, label=name)
+        recipe.train(full, recipe.load(full), label=name)
     timed = _settings_for_timing(full)
     batch = max([getattr(full, f.name) or 0 for f in dataclasses.fields(full)
                  if f.name.endswith("batch_size")] or [0]) or 256
     limit = STEPS_TIMED * batch
     with _timing(per_step), contextlib.redirect_stdout(sys.stderr):
-        recipe.train(timed, recipe.load(timed, limit=limit) if recipe.load else None, label=name)
+        recipe.train(timed, recipe.load(timed, limit=limit), label=name)
     median = {k: sorted(v)[len(v) // 2] for k, v in per_step.items()}
     fallback = sorted(median.values())[len(median) // 2] if median else 0.0
     steps = sum(epochs * per_epoch for _, epochs, per_epoch in fits)

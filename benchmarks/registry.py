@@ -98,8 +98,8 @@ def register(entry: Entry) -> Entry:
 
 
 def _sizes(data) -> list:
-    return [len(getattr(data, f"x_{part}")) if hasattr(data, f"x_{part}") else None
-            for part in ("train", "test")]
+    arrays = [getattr(data, f"x_{part}", None) for part in ("train", "test")]
+    return [None if x is None else len(x) for x in arrays]
 
 
 def recipe_benchmark(recipe) -> Entry:
@@ -109,7 +109,7 @@ def recipe_benchmark(recipe) -> Entry:
         chosen = recipe.settings(ctx.scale)
         chosen = dataclasses.replace(chosen, **{k: getattr(s, k) for k in vars(s)
                                                 if k in ("epochs", "pretrain_epochs")})
-        data = recipe.load(chosen, limit=ctx.limit) if recipe.load else None
+        data = recipe.load(chosen, limit=ctx.limit)
         with ctx.training():
             trained = recipe.train(chosen, data, label=recipe.name)
         quality = recipe.evaluate(chosen, trained, data)

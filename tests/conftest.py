@@ -2,13 +2,12 @@
 
 The book's command-line tools (``tools/``) and benchmarks (``benchmarks/``) are scripts, run as
 ``python tools/records.py``; their tests import them by module name (``import records``), as the
-scripts import their neighbours, so both directories are put on the import path here, once.
+scripts import their neighbours: ``pythonpath`` in pytest.ini puts both directories on the path.
 """
 
 import gzip
 import os
 import struct
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +15,6 @@ import pytest
 
 from deep_unsupervised import data, runtime
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "benchmarks")]
 
 runtime.configure_environment()  # before any test imports Keras: quiet TensorFlow, CPU defaults
 

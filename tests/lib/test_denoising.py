@@ -129,7 +129,7 @@ def test_dae_step_corrupts_inputs_and_targets_the_clean_images(monkeypatch):
         return real_fit(model, x, y, **kwargs)
 
     monkeypatch.setattr(keras.Model, "fit", spy)
-    model = R.train_denoiser(s, data)
+    model = R.DENOISING_AE.train(s, data)
     # the inputs handed to fit are the clean images, and so are the targets
     assert seen["x"] is data.x_train and seen["y"] is data.x_train
     # the corruption is the model's first layer, at the recipe's level, active in training only
@@ -146,7 +146,7 @@ def test_dae_step_corrupts_inputs_and_targets_the_clean_images(monkeypatch):
 
 def test_dae_step_without_noise_trains_on_the_clean_reconstruction_loss():
     R, s, data = _tiny_dae(noise_stddev=0.0)
-    model = R.train_denoiser(s, data)
+    model = R.DENOISING_AE.train(s, data)
     clean_loss = model.evaluate(data.x_train, data.x_train, verbose=0, return_dict=True)["loss"]
     assert model.history.history["loss"][0] == pytest.approx(clean_loss, rel=1e-5)
 
@@ -154,7 +154,7 @@ def test_dae_step_without_noise_trains_on_the_clean_reconstruction_loss():
 def test_dae_step_loss_is_the_bernoulli_cross_entropy():
     """Fails if the likelihood is swapped (e.g. squared error) or the loss's sign flipped."""
     R, s, data = _tiny_dae()
-    model = R.train_denoiser(s, data)
+    model = R.DENOISING_AE.train(s, data)
     p = np.clip(model.predict(data.x_train, verbose=0).astype(np.float64), 1e-7, 1 - 1e-7)
     x = data.x_train.astype(np.float64)
     bce = -np.mean(x * np.log(p) + (1 - x) * np.log(1 - p))
@@ -168,7 +168,7 @@ def test_spiral_dae_step_is_squared_error_on_clean_points_with_cosine_decay():
 
     s = dataclasses.replace(R.SPIRAL_DAE.settings("ci"), hidden=(8,), epochs=2, batch_size=50)
     data = R.load_spiral(s, limit=100)
-    model = R.train_spiral_dae(s, data)
+    model = R.SPIRAL_DAE.train(s, data)
     assert model.get_layer("corrupt").stddev == s.noise_stddev
     schedule = model.optimizer._learning_rate
     assert isinstance(schedule, keras.optimizers.schedules.CosineDecay)

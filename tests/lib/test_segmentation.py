@@ -110,7 +110,7 @@ def test_segnet_recipe_step_fits_the_masks_with_cross_entropy(monkeypatch, eager
     real_fit = training.fit
     monkeypatch.setattr(training, "fit", lambda m, x, y=None, **k: (
         seen.update(x=x, y=y, loss=k["loss"]), real_fit(m, x, y, **k))[1])
-    model = R.train_segnet(s, data)
+    model = R.SEGNET.train(s, data)
     assert seen["x"] is data.x_train and seen["y"] is data.y_train
     p = np.clip(model.predict(data.x_test, verbose=0).astype(np.float64), 1e-7, 1 - 1e-7)
     t = data.y_test.astype(np.float64)

@@ -21,9 +21,54 @@ class _Settings:
 
 def _recipe(**kwargs):
     fields = dict(name="test-recipe", chapter="none", description="a test",
-                  presets={"ci": _Settings(), "full": _Settings(epochs=9)}, train=lambda *a, **k: None)
+                  presets={"ci": _Settings(), "full": _Settings(epochs=9)},
+                  trainer=lambda *a, **k: None)
     fields.update(kwargs)
     return recipes.Recipe(**fields)
+
+
+@dataclasses.dataclass(frozen=True)
+class _SeededSettings:
+    seed: int = 3
+
+
+def test_train_seeds_every_generator_from_the_settings_unless_a_model_is_passed():
+    import keras
+
+    def first_draws():  # NumPy's next number and a new layer's initial weights
+        layer = keras.layers.Dense(3)
+        layer.build((None, 2))
+        return np.random.random(), keras.ops.convert_to_numpy(layer.kernel)
+
+    draws = []
+    r = _recipe(presets={"ci": _SeededSettings(), "full": _SeededSettings()},
+                trainer=lambda s, data, **k: draws.append(first_draws()))
+    r.train(_SeededSettings(), None)
+    first_draws()                                  # move the generators on
+    r.train(_SeededSettings(), None)
+    assert draws[1][0] == draws[0][0]              # the same start: a run repeats exactly
+    np.testing.assert_array_equal(draws[1][1], draws[0][1])
+    r.train(_SeededSettings(), None, model="built and seeded already")
+    assert draws[2][0] != draws[0][0]              # a passed model's training goes on
+
+
+def test_load_checks_the_limit_once_and_loaders_cap_with_it():
+    r = _recipe(loader=lambda s, limit=None: recipes.Split(
+        x_train=np.arange(10)[:recipes.capped(10, limit)], x_test=np.arange(5)[:limit]))
+    assert len(r.load(_Settings()).x_train) == 10              # no limit: everything
+    data = r.load(_Settings(), limit=3)
+    assert (len(data.x_train), len(data.x_test)) == (3, 3)
+    assert recipes.capped(2, 3) == 2 and recipes.capped(7, None) == 7
+    with pytest.raises(ValueError, match="'limit'"):
+        r.load(_Settings(), limit=0)
+    assert _recipe().load(_Settings()) is None                 # no loader: no data
+
+
+def test_split_is_frozen_so_evaluation_cannot_write_into_the_data():
+    data = recipes.Split(x_train=np.zeros((4, 2)), x_test=np.ones((2, 2)))
+    assert data.y_train is None and len(data.x_test) == 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        data.features = "a feature extractor"
 
 
 def test_scale_from_argument_and_environment(monkeypatch):
@@ -151,7 +196,7 @@ def test_every_recipe_loader_keeps_each_label_with_its_image(labelled_mnist_dir,
     checked = []
     for name in recipes.names():
         recipe = recipes.get(name)
-        if recipe.load is None:
+        if recipe.loader is None:
             continue
         for limit in (100, 40):  # 100: every test digit, and 10 labels per class to choose
             data = recipe.load(recipe.settings("ci"), limit=limit)

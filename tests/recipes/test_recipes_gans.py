@@ -49,7 +49,7 @@ def digits():
 @pytest.mark.parametrize("name", ["dcgan", "wgan-gp"])
 def test_gan_recipe_uses_its_settings(name, digits, eager):
     s = dataclasses.replace(recipes.get(name).settings("ci"), epochs=1, batch_size=32)
-    model = dc.train_gan(s, digits)
+    model = recipes.get(name).train(s, digits)
     assert (model.loss_name, model.d_steps, model.latent_dim) == (s.loss, s.d_steps, 32)
     assert _rate(model.d_optimizer) == pytest.approx(s.d_lr)
     assert _rate(model.g_optimizer) == pytest.approx(s.g_lr)
@@ -63,7 +63,7 @@ def test_cyclegan_recipe_uses_its_settings(digits, eager):
     s = dc.CycleGANSettings(epochs=1, identity_weight=2.0, learning_rate=2e-3)
     a = digits.x_train[:16]
     data = types.SimpleNamespace(pairs=tf.data.Dataset.from_tensor_slices((a, a)).batch(8))
-    model = dc.train_cyclegan(s, data)
+    model = recipes.get("cyclegan").train(s, data)
     assert (model.cycle_weight, model.identity_weight) == (10.0, 2.0)
     assert _rate(model.g_optimizer) == pytest.approx(2e-3) and model.g_optimizer.beta_1 == 0.5
     assert int(model.d_optimizer.iterations) == 2

@@ -87,7 +87,7 @@ def distinct_smoke_runs() -> list[str]:
         recipe = recipes.get(name)
         s = smoke_settings(recipe.settings("full"))
         kept = tuple((k, repr(v)) for k, v in dataclasses.asdict(s).items() if k not in CAPPED)
-        first.setdefault((recipe.train, recipe.load, type(s), kept), name)
+        first.setdefault((recipe.trainer, recipe.loader, type(s), kept), name)
     return sorted(first.values())
 
 
@@ -97,7 +97,7 @@ def test_full_preset_trains_a_step(name, cached_mnist, eager, monkeypatch):
     recipe = recipes.get(name)
     s = smoke_settings(recipe.settings("full"))
     start = time.perf_counter()
-    data = recipe.load(s, limit=LIMIT) if recipe.load else None
+    data = recipe.load(s, limit=LIMIT)
     assert time.perf_counter() - start < SECONDS_PER_RECIPE, f"{name}: loading is too slow"
     for part in ("x_train", "x_test"):
         assert len(getattr(data, part, ())) <= LIMIT, f"{name}: {part} ignores the limit"

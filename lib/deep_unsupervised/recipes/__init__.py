@@ -12,7 +12,7 @@ chosen by the ``scale`` argument or, when it is not given, by the environment va
     recipe = du.recipes.get("vae-2")
     s = recipe.settings()              # VAESettings(latent_dim=2, ..., epochs=20): shown in the book
     data = recipe.load(s)              # what the experiment trains and tests on
-    model = recipe.train(s, data)      # the one training function; chapter and benchmark share it
+    model = recipe.train(s, data)      # seeded; chapter and benchmark share this one function
 
 The recipe modules (one per chapter, ``recipes/<chapter>.py``) import only the standard library at
 module level, so that listing recipes is quick; their functions import Keras when they run.
@@ -26,11 +26,38 @@ import os
 import pkgutil
 from typing import Any, Callable, Mapping
 
-from ..validation import check_choice, described, invalid, wrong_type
+from ..validation import check_choice, check_int, described, invalid, wrong_type
 
 SCALES = ("ci", "full")
 SCALE_VARIABLE = "BOOK_SCALE"
 DIRECTIONS = ("lower", "higher")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Split:
+    """What a recipe trains and is tested on: arrays by role (``load`` returns one).
+
+    ``x_train`` is what the model fits; ``x_test`` (and ``y_test``) is held out for evaluation;
+    labels and a validation set are there when the experiment has them. A recipe whose data
+    carries more (the factors of each image, say) extends this class with its own fields. The
+    class is frozen, so evaluating one model cannot change the data that the next one sees.
+    """
+
+    x_train: Any
+    x_test: Any = None
+    y_train: Any = None
+    y_test: Any = None
+    x_val: Any = None
+    y_val: Any = None
+
+
+def capped(n: int, limit: int | None) -> int:
+    """``n`` examples, or ``limit`` if that is smaller: how every loader applies ``limit``.
+
+    ``limit=None`` (the chapters' and benchmarks' runs) keeps ``n``; a slice ``x[:limit]``
+    does the same for an array.
+    """
+    return n if limit is None else min(n, limit)
 
 
 def current_scale(scale: str | None = None) -> str:
@@ -51,10 +78,13 @@ class Recipe:
         chapter: the notebook it belongs to, without suffix (``"vae"`` for chapters/vae.ipynb).
         description: one line for listings.
         presets: ``{"ci": settings, "full": settings}``, frozen dataclass instances.
-        train: ``train(settings, data, *, callbacks=(), label=None)`` returning the trained model
-            (or whatever the experiment produces).
-        load: ``load(settings, limit=None)`` returning the experiment's data (``limit`` caps every
-            data set, for quick runs and tests); ``None`` when the experiment makes its own.
+        trainer: ``trainer(settings, data, *, callbacks=(), label=None)`` returning the trained
+            model (or whatever the experiment produces); call it through :meth:`train`, which
+            seeds it.
+        loader: ``loader(settings, limit=None)`` returning the experiment's data, a
+            :class:`Split` (``limit`` caps every data set, for quick runs and tests; see
+            :func:`capped`); ``None`` when the trainer makes its own. Call it through
+            :meth:`load`, which checks ``limit``.
         evaluate: ``evaluate(settings, trained, data)`` returning ``{metric: value}`` on held-out
             data; ``None`` when the chapter evaluates by hand.
         source: where the ``full`` preset comes from (paper, post) and where the book deviates.
@@ -69,8 +99,8 @@ class Recipe:
     chapter: str
     description: str
     presets: Mapping[str, Any]
-    train: Callable
-    load: Callable | None = None
+    trainer: Callable
+    loader: Callable | None = None
     evaluate: Callable | None = None
     source: str = ""
     target: str = ""
@@ -94,6 +124,31 @@ class Recipe:
     def settings(self, scale: str | None = None):
         """The settings at ``scale`` (default: ``$BOOK_SCALE`` or ``"ci"``)."""
         return self.presets[current_scale(scale)]
+
+    def load(self, settings, limit: int | None = None):
+        """The experiment's data for ``settings``, every data set capped at ``limit`` examples.
+
+        ``None`` when the recipe has no loader (its trainer makes its own data).
+        """
+        if limit is not None:
+            check_int("limit", limit, low=1)
+        return None if self.loader is None else self.loader(settings, limit=limit)
+
+    def train(self, settings, data, **options):
+        """Seed every random generator with ``settings.seed``, then run the recipe's trainer.
+
+        Seeding here (Python's, NumPy's and Keras's generators, ``keras.utils.set_random_seed``)
+        makes each run of a recipe start from the same weights and see the same batches. Settings
+        without a ``seed`` (several ``seeds``, say) are seeded by their trainer, run by run. A
+        model passed in as ``model=`` was built and seeded already; its training goes on with
+        the random numbers that follow.
+        """
+        seed = getattr(settings, "seed", None)
+        if "model" not in options and isinstance(seed, int):
+            import keras
+
+            keras.utils.set_random_seed(seed)
+        return self.trainer(settings, data, **options)
 
 
 def per_scale(ci, full, scale: str | None = None):

@@ -10,10 +10,9 @@ curves only; ``evaluate`` gives the per-pixel cross-entropy and MSE on all test 
 from __future__ import annotations
 
 import dataclasses
-import types
 
 from ..validation import invalid
-from . import Recipe, register
+from . import Recipe, Split, register
 
 _SOURCE_LECTURE = ("the lecture's Keras code (\"Autoencoder in Keras\" slides), for whose models "
                    "Chollet (2016) gives a fit, https://blog.keras.io/building-autoencoders-in-keras"
@@ -83,28 +82,25 @@ def load_mnist(s, limit: int | None = None):
     """MNIST as the chapter loads it: vectors of 784 (dense models) or 28×28×1 images (conv).
 
     Returns:
-        A namespace with ``x_train``, ``x_test``, ``y_train``, ``y_test`` and ``x_val`` (the first
-        ``n_val`` test digits, monitored per epoch only). ``limit`` caps every array.
+        A :class:`Split` whose ``x_val`` is the first ``n_val`` test digits (monitored per epoch
+        only). ``limit`` caps every array.
     """
     from .. import data
 
     mnist = data.load_mnist(flatten=not _images(s))
-    cap = (lambda a: a) if limit is None else (lambda a: a[:limit])
     n_train = getattr(s, "n_train", None)
     x_train = mnist.x_train if n_train is None else mnist.x_train[:n_train]
-    out = types.SimpleNamespace(x_train=cap(x_train), y_train=cap(mnist.y_train[:len(x_train)]),
-                                x_test=cap(mnist.x_test), y_test=cap(mnist.y_test))
-    out.x_val = out.x_test[:getattr(s, "n_val", 0) or len(out.x_test)]
-    return out
+    x_test = mnist.x_test[:limit]
+    return Split(x_train=x_train[:limit], y_train=mnist.y_train[:len(x_train)][:limit],
+                 x_test=x_test, y_test=mnist.y_test[:limit],
+                 x_val=x_test[:getattr(s, "n_val", 0) or len(x_test)])
 
 
 def flattened(data):
     """The same data with every image array viewed as vectors of pixels (no copy)."""
-    out = types.SimpleNamespace(**vars(data))
-    for key in ("x_train", "x_test", "x_val"):
-        x = getattr(data, key)
-        setattr(out, key, x.reshape(len(x), -1))
-    return out
+    as_vectors = lambda x: x.reshape(len(x), -1)  # noqa: E731
+    return dataclasses.replace(data, x_train=as_vectors(data.x_train),
+                               x_test=as_vectors(data.x_test), x_val=as_vectors(data.x_val))
 
 
 def train_pca(s, data, *, callbacks=(), label=None):
@@ -127,16 +123,13 @@ def build_autoencoder(s):
 
 
 def train_autoencoder(s, data, *, callbacks=(), label=None):
-    """Build the autoencoder of ``s`` (seeded) and fit it with Adam and a cosine decay.
+    """Build the autoencoder of ``s`` and fit it with Adam and a cosine decay.
 
     Returns:
         The trained model; its ``history`` attribute holds the Keras ``History``.
     """
-    import keras
-
     from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer, steps_per_epoch
 
-    keras.utils.set_random_seed(s.seed)
     model = build_autoencoder(s)
     steps = s.epochs * steps_per_epoch(len(data.x_train), s.batch_size)  # the cosine's length
     model.compile(optimizer=make_optimizer(s.learning_rate, schedule="cosine", steps=steps),
@@ -162,8 +155,8 @@ def evaluate_reconstruction(s, model, data) -> dict:
 
 def _autoencoder_recipe(name, description, ci, full, fit, source=_SOURCE_LECTURE):
     return register(Recipe(name=name, chapter="autoencoders", description=description,
-                           presets={"ci": ci, "full": full}, train=train_autoencoder,
-                           load=load_mnist, evaluate=evaluate_reconstruction,
+                           presets={"ci": ci, "full": full}, trainer=train_autoencoder,
+                           loader=load_mnist, evaluate=evaluate_reconstruction,
                            source=source.format(fit=fit, n_val=f"{full.n_val:,}"),
                            target=_NO_TARGET, primary="cross_entropy", direction="lower"))
 
@@ -172,7 +165,7 @@ PCA_32 = register(Recipe(
     name="pca-32", chapter="autoencoders",
     primary="cross_entropy", direction="lower",
     description="PCA with 32 axes; test cross-entropy and MSE per pixel",
-    presets={"ci": PCASettings(), "full": PCASettings()}, train=train_pca, load=load_mnist,
+    presets={"ci": PCASettings(), "full": PCASettings()}, trainer=train_pca, loader=load_mnist,
     evaluate=evaluate_reconstruction,
     source="Pearson (1901); the lecture's PCA slides. Closed form, no training schedule: 'ci' "
            "and 'full' both fit every training digit the loader finds.",
@@ -222,11 +215,17 @@ class LabelBudgetSettings:
     batch_size: None = None
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LabelBudgetData(Split):
+    """The digits as images with their labels, and the ``limit`` they were loaded with."""
+
+    limit: int | None = None
+
+
 def load_label_budget(s, limit: int | None = None):
     """The digits as images with their labels; ``limit`` also caps every representation's data."""
-    data = load_mnist(ConvAESettings(), limit=limit)
-    data.limit = limit
-    return data
+    digits = load_mnist(ConvAESettings(), limit=limit)
+    return LabelBudgetData(**vars(digits), limit=limit)
 
 
 def features_of(name: str, model, x):
@@ -297,7 +296,7 @@ AE_LABEL_BUDGET = register(Recipe(
     name="ae-label-budget", chapter="autoencoders",
     description="linear probes on pixels, PCA and autoencoder codes at 1, 10, 100 labels/class",
     presets={"ci": LabelBudgetSettings(), "full": LabelBudgetSettings()},
-    train=train_label_budget, load=load_label_budget, evaluate=evaluate_label_budget,
+    trainer=train_label_budget, loader=load_label_budget, evaluate=evaluate_label_budget,
     source="the lecture's \"The code is discriminative\" slide (Turchenko et al., 2017); the "
            "chapter reuses its trained models. No published scale: 'full' equals 'ci', and each "
            "representation trains at its own recipe's preset of the run's scale.",
@@ -311,7 +310,7 @@ LABEL_BUDGET = register(Recipe(
     presets={"ci": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100), representations=_ALL),
              "full": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100, 300, 1000),
                                          seeds=(0, 1, 2, 3, 4), representations=_ALL)},
-    train=train_label_budget, load=load_label_budget, evaluate=evaluate_label_budget,
+    trainer=train_label_budget, loader=load_label_budget, evaluate=evaluate_label_budget,
     source="semi-supervised evaluation by linear probes (e.g. Kingma et al., 2014, M1 model); "
            "every representation is trained by its own chapter's recipe at the run's scale. "
            "'full' adds the budgets 300 and 1,000 per class and five draws per budget.",

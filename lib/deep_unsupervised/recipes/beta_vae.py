@@ -15,9 +15,9 @@ disentanglement.
 from __future__ import annotations
 
 import dataclasses
-import types
+from typing import Any
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 
 _SOURCE = (
     "Network: the convolutional β-VAE of Burgess et al. (2018) as released in Locatello et al. "
@@ -63,6 +63,14 @@ class AnnealedSettings(BetaVAESettings):
     epochs: int = 20
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ShapesData(Split):
+    """Images of shapes, with the factor indices of each test image and the pool drawn from."""
+
+    v_test: Any = None
+    shapes: Any = None
+
+
 def load_shapes(s, limit: int | None = None):
     """Held-out and training images (N, R, R, 1), disjoint, from the distinct shapes.
 
@@ -73,26 +81,24 @@ def load_shapes(s, limit: int | None = None):
     batch by the model; smaller ones as float32.
 
     Returns:
-        A namespace with ``x_train``, ``x_test``, ``v_test`` (factor indices), ``shapes`` (the
-        :class:`~deep_unsupervised.shapes.Shapes` drawn from, for its factor values).
+        :class:`ShapesData`: ``x_train``, ``x_test``, ``v_test`` (factor indices) and ``shapes``
+        (the :class:`~deep_unsupervised.shapes.Shapes` drawn from, for its factor values).
     """
     import numpy as np
 
     from .. import shapes
-    from ..validation import check_int
 
-    cap = None if limit is None else check_int("limit", limit, low=1)
-    if cap is not None and cap < s.n_test + s.n_train:
-        pool = _sampled_shapes(s.resolution, 2 * cap)
-        test, train = np.arange(cap), np.arange(cap, 2 * cap)
+    if limit is not None and limit < s.n_test + s.n_train:
+        pool = _sampled_shapes(s.resolution, 2 * limit)
+        test, train = np.arange(limit), np.arange(limit, 2 * limit)
     else:
         pool = shapes.make_shapes(resolution=s.resolution)
         order = np.random.default_rng(0).permutation(len(pool))  # one split for every seed
         test, train = order[:s.n_test], order[s.n_test:s.n_test + s.n_train]
     dtype = "uint8" if s.resolution == 64 else "float32"
     as_x = lambda idx: pool.images[idx, ..., None].astype(dtype)  # noqa: E731
-    return types.SimpleNamespace(x_train=as_x(train), x_test=as_x(test),
-                                 v_test=pool.factors[test], shapes=pool)
+    return ShapesData(x_train=as_x(train), x_test=as_x(test), v_test=pool.factors[test],
+                      shapes=pool)
 
 
 def _sampled_shapes(resolution: int, n: int, seed: int = 0):
@@ -189,7 +195,7 @@ BETA_VAE = register(Recipe(
     presets={"ci": _CI,
              "full": dataclasses.replace(_CI, resolution=64, n_train=155_512, beta=4.0,
                                          learning_rate=1e-4, epochs=124)},
-    train=train_beta_vae, load=load_shapes, evaluate=evaluate_beta_vae, source=_SOURCE,
+    trainer=train_beta_vae, loader=load_shapes, evaluate=evaluate_beta_vae, source=_SOURCE,
     target=_TARGET))
 
 BETA_0 = register(Recipe(
@@ -199,7 +205,7 @@ BETA_0 = register(Recipe(
                 "MIG",
     presets={"ci": dataclasses.replace(_CI, beta=0.0, epochs=2),
              "full": dataclasses.replace(BETA_VAE.presets["full"], beta=0.0)},
-    train=train_beta_vae, load=load_shapes, evaluate=evaluate_beta_vae, source=_SOURCE,
+    trainer=train_beta_vae, loader=load_shapes, evaluate=evaluate_beta_vae, source=_SOURCE,
     target="the β = 0 baseline of Higgins et al. (2017): an entangled code (no single latent "
            "controls one factor)"))
 
@@ -210,7 +216,7 @@ ANNEALED = register(Recipe(
              "full": AnnealedSettings(**{**dataclasses.asdict(BETA_VAE.presets["full"]),
                                          "beta_final": 1.0, "final_epoch": 124,
                                          "epochs": 248})},
-    train=train_beta_vae, load=load_shapes, evaluate=evaluate_beta_vae,
+    trainer=train_beta_vae, loader=load_shapes, evaluate=evaluate_beta_vae,
     source=_SOURCE + " 'beta-vae-shapes-annealed' lowers β in a second phase (β annealing, "
            "in the spirit of Burgess et al.'s growing capacity); its first phase is always the "
            "'beta-vae-shapes' run of the same scale, and the second starts with a fresh Adam: "
@@ -238,12 +244,11 @@ class MNISTCodeSettings:
 def load_digits(s, limit: int | None = None):
     """The first ``n_train`` training digits (grey levels in [0, 1]) and every test digit."""
     from .. import data
-    from ..validation import check_int
 
-    cap = s.n_train if limit is None else min(s.n_train, check_int("limit", limit, low=1))
+    cap = capped(s.n_train, limit)
     mnist = data.load_mnist()
-    return types.SimpleNamespace(x_train=mnist.x_train[:cap], y_train=mnist.y_train[:cap],
-                                 x_test=mnist.x_test[:limit], y_test=mnist.y_test[:limit])
+    return Split(x_train=mnist.x_train[:cap], y_train=mnist.y_train[:cap],
+                 x_test=mnist.x_test[:limit], y_test=mnist.y_test[:limit])
 
 
 def train_digit_codes(s, data, *, callbacks=(), label=None):
@@ -287,7 +292,7 @@ DIGIT_CODES = register(Recipe(
     description="dense β-VAEs on MNIST, one per β; test accuracy of a linear classifier on codes",
     presets={"ci": MNISTCodeSettings(),
              "full": MNISTCodeSettings(n_train=60_000, epochs=30)},
-    train=train_digit_codes, load=load_digits, evaluate=evaluate_digit_codes,
+    trainer=train_digit_codes, loader=load_digits, evaluate=evaluate_digit_codes,
     source="The lecture's slide 'Classification with disentangled VAEs'; no published recipe.",
     target="none published: the lecture's slide shows no accuracy; 'full' uses every training "
            "digit"))

@@ -25,11 +25,8 @@ class CNNSettings:
 
 def train_cnn(s, data, *, callbacks=(), label=None):
     """The seeded CNN (two conv + max-pool blocks, Dense, softmax), trained with Adam."""
-    import keras
-
     from .. import classifiers
 
-    keras.utils.set_random_seed(s.seed)
     model = classifiers.small_cnn(filters=s.filters, kernel_size=s.kernel_size, dense=s.dense)
     classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
                     batch_size=s.batch_size, learning_rate=s.learning_rate,
@@ -42,7 +39,7 @@ CNN = register(Recipe(
     primary="accuracy", direction="higher",
     description="small CNN (conv 16, conv 32, dense 64) on 15,000 digits; test accuracy",
     presets={"ci": CNNSettings(), "full": CNNSettings(n_train=60_000, epochs=12)},
-    train=train_cnn, load=load_mnist_head, evaluate=evaluate_classifier,
+    trainer=train_cnn, loader=load_mnist_head, evaluate=evaluate_classifier,
     source="the Keras example 'mnist_cnn' (60,000 digits, 12 epochs, batches of 128, "
            "Adadelta; conv 32 and 64, dense 128, dropout); 'full' uses its data, epochs and "
            "batch size. The book keeps the lecture's widths 16 and 32, a pooling after each "

@@ -10,9 +10,9 @@ the GANs' (:class:`FrechetSettings`).
 from __future__ import annotations
 
 import dataclasses
-import types
+from typing import Any
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,7 +29,6 @@ class FrechetSettings:
 
 
 FRECHET = FrechetSettings()
-_CLASSIFIERS: dict = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,25 +82,40 @@ class CycleGANSettings:
     seed: int = 0
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FrechetDigits(Split):
+    """Training and test digits, with all of MNIST (``mnist``) for the Fréchet distance's
+    feature classifier and its real-digit floor, and the ``limit`` they were loaded with."""
+
+    mnist: Any = None
+    limit: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Domains(Split):
+    """Thin digits (domain A, also ``x_train``) and thick ones (B), unpaired, batched in
+    ``pairs``; ``x_test`` are test digits."""
+
+    domain_a: Any = None
+    domain_b: Any = None
+    pairs: Any = None
+
+
 def load_digits(s, limit=None):
     """MNIST, with the first ``n_train`` training digits as ``x_train`` and the test digits."""
     from .. import data
 
     mnist = data.load_mnist()
-    cap = (lambda n: n) if limit is None else (lambda n: min(n, limit))
     n_train = getattr(s, "n_train", getattr(s, "n_domain", 0))
-    return types.SimpleNamespace(mnist=mnist, x_train=mnist.x_train[:cap(n_train)],
-                                 x_test=mnist.x_test[:cap(FRECHET.n_samples)], limit=limit)
+    return FrechetDigits(mnist=mnist, x_train=mnist.x_train[:capped(n_train, limit)],
+                         x_test=mnist.x_test[:capped(FRECHET.n_samples, limit)], limit=limit)
 
 
 def train_gan(s, data, *, callbacks=(), label=None):
     """The GAN of the settings, fitted on ``data.x_train``; returns the ``gan.GAN``."""
-    import keras
-
     from .. import autodiff, gan
     from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
-    keras.utils.set_random_seed(s.seed)
     model = gan.GAN(gan.dcgan_generator(latent_dim=s.latent_dim), gan.dcgan_discriminator(),
                     latent_dim=s.latent_dim, loss=s.loss, d_steps=s.d_steps,
                     gp_weight=s.gp_weight, seed=s.seed)
@@ -122,9 +136,9 @@ def train_feature_classifier(data, f=FRECHET):
 
     from .. import metrics, training
 
-    mnist, cap = data.mnist, (lambda n: n if data.limit is None else min(n, data.limit))
-    start = cap(f.classifier_start)
-    stop = start + cap(f.classifier_n)
+    mnist = data.mnist
+    start = capped(f.classifier_start, data.limit)
+    stop = start + capped(f.classifier_n, data.limit)
     keras.utils.set_random_seed(f.classifier_seed)
     classifier = metrics.mnist_classifier()
     training.fit(classifier, mnist.x_train[start:stop], mnist.y_train[start:stop],
@@ -139,18 +153,14 @@ def frechet_quality(samples, data, f=FRECHET) -> dict:
     """Fréchet distance of ``samples`` to the test digits, with the real-digit floor for scale."""
     from .. import metrics
 
-    if not hasattr(data, "features"):  # one classifier per data limit, shared by the models
-        key = (data.limit, f)
-        if key not in _CLASSIFIERS:
-            _CLASSIFIERS[key] = train_feature_classifier(data, f)
-        data.features, data.classifier_accuracy = _CLASSIFIERS[key]
+    features, accuracy = train_feature_classifier(data, f)  # seeded: the same for every model
     n = len(data.x_test)
     reference = data.x_test
-    return {"frechet_distance": metrics.frechet_feature_distance(data.features, reference,
+    return {"frechet_distance": metrics.frechet_feature_distance(features, reference,
                                                                  samples[:n]),
             "frechet_real_floor": metrics.frechet_feature_distance(
-                data.features, reference, data.mnist.x_train[-n:]),
-            "feature_classifier_accuracy": data.classifier_accuracy}
+                features, reference, data.mnist.x_train[-n:]),
+            "feature_classifier_accuracy": accuracy}
 
 
 def evaluate_gan(s, model, data) -> dict:
@@ -159,12 +169,9 @@ def evaluate_gan(s, model, data) -> dict:
 
 def train_conv_vae(s, data, *, callbacks=(), label=None):
     """The convolutional VAE baseline (``deep_unsupervised.vae``), fitted on ``data.x_train``."""
-    import keras
-
     from .. import training
     from .. import vae as V
 
-    keras.utils.set_random_seed(s.seed)
     model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim),
                   V.conv_decoder(latent_dim=s.latent_dim), seed=s.seed)
     training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
@@ -192,23 +199,20 @@ def load_domains(s, limit=None):
 
     mnist = data.load_mnist()
     n = min(s.n_domain, len(mnist.x_train) // 2)  # two disjoint halves at most
-    n = n if limit is None else min(n, limit)
+    n = capped(n, limit)
     domain_a = mnist.x_train[:n]
     domain_b = cyclegan.thicken_strokes(mnist.x_train[n:2 * n], size=s.thicken_size)
     pairs = tf.data.Dataset.from_tensor_slices((domain_a, domain_b)).shuffle(
         n, seed=s.shuffle_seed).batch(s.batch_size)
-    n_test = s.n_test if limit is None else min(s.n_test, limit)
-    return types.SimpleNamespace(domain_a=domain_a, domain_b=domain_b, pairs=pairs,
-                                 x_train=domain_a, x_test=mnist.x_test[:n_test])
+    n_test = capped(s.n_test, limit)
+    return Domains(domain_a=domain_a, domain_b=domain_b, pairs=pairs, x_train=domain_a,
+                   x_test=mnist.x_test[:n_test])
 
 
 def train_cyclegan(s, data, *, callbacks=(), label=None):
     """The CycleGAN of the settings on ``data.pairs``; returns the ``cyclegan.CycleGAN``."""
-    import keras
-
     from .. import cyclegan, training
 
-    keras.utils.set_random_seed(s.seed)
     model = cyclegan.CycleGAN(cyclegan.translator(), cyclegan.translator(),
                               cyclegan.patch_discriminator(), cyclegan.patch_discriminator(),
                               cycle_weight=s.cycle_weight, identity_weight=s.identity_weight)
@@ -242,7 +246,7 @@ DCGAN = register(Recipe(
     presets={"ci": DCGANSettings(),
              "full": DCGANSettings(n_train=60_000, latent_dim=100, g_lr=2e-4, beta_2=0.999,
                                    epochs=25)},
-    train=train_gan, load=load_digits, evaluate=evaluate_gan, source=_DCGAN_SOURCE,
+    trainer=train_gan, loader=load_digits, evaluate=evaluate_gan, source=_DCGAN_SOURCE,
     target=_NO_GAN_TARGET))
 _WGAN = DCGANSettings(loss="wasserstein", d_lr=5e-4, g_lr=5e-4, d_steps=2)
 WGAN_GP = register(Recipe(
@@ -252,7 +256,7 @@ WGAN_GP = register(Recipe(
     presets={"ci": _WGAN, "full": dataclasses.replace(
         _WGAN, n_train=60_000, latent_dim=128, d_lr=1e-4, g_lr=1e-4, beta_1=0.0, beta_2=0.9,
         d_steps=5, gp_weight=10.0, batch_size=50, epochs=167)},
-    train=train_gan, load=load_digits, evaluate=evaluate_gan,
+    trainer=train_gan, loader=load_digits, evaluate=evaluate_gan,
     source="Gulrajani et al. (2017), algorithm 1: λ = 10, five critic steps per generator "
            "step, Adam with rate 1e-4, β1 = 0, β2 = 0.9; the authors' MNIST script "
            "(gan_mnist.py) uses a 128-D code, batches of 50 and 200,000 generator steps "
@@ -266,7 +270,7 @@ CONV_VAE_16 = register(Recipe(
     primary="frechet_distance", direction="lower",
     description="conv VAE (16 latents), the GAN chapter's baseline; Fréchet distance",
     presets={"ci": ConvVAESettings(), "full": ConvVAESettings(n_train=60_000, epochs=30)},
-    train=train_conv_vae, load=load_digits, evaluate=evaluate_conv_vae,
+    trainer=train_conv_vae, loader=load_digits, evaluate=evaluate_conv_vae,
     source="Chollet (2020), https://keras.io/examples/generative/vae/: its convolutional "
            "networks, Adam at the default rate, 30 epochs at batches of 128 ('full', on every "
            "training digit). The book deviates: a 16-D code (the example: 2) and grey-level "
@@ -279,7 +283,7 @@ CYCLEGAN = register(Recipe(
     presets={"ci": CycleGANSettings(),
              "full": CycleGANSettings(n_domain=30_000, identity_weight=5.0,
                                       learning_rate=2e-4, epochs=200)},
-    train=train_cyclegan, load=load_domains, evaluate=evaluate_cyclegan,
+    trainer=train_cyclegan, loader=load_domains, evaluate=evaluate_cyclegan,
     source="Zhu et al. (2017): least-squares losses, λ = 10, identity "
            "weight 0.5 λ, Adam with rate 2e-4 and β1 = 0.5, 200 epochs. 'full' uses those on "
            "two halves of the training digits (at most 30,000 each; 11,349 in the offline copy)."

@@ -7,9 +7,9 @@ al., 2017).
 from __future__ import annotations
 
 import dataclasses
-import types
+from typing import Any
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,15 +33,22 @@ class DenoisingAESettings:
     seed: int = 0
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class NoisyDigits(Split):
+    """Clean training and test digits, and the test digits with the test noise (``x_noisy``)."""
+
+    x_noisy: Any = None
+
+
 def load_digits(s, limit: int | None = None):
     """The first ``n_train`` training and ``n_test`` test digits, and the noisy test digits."""
     from .. import corruption, data
 
     mnist = data.load_mnist()
-    cap = (lambda n: n) if limit is None else (lambda n: min(n, limit))
-    x_test = mnist.x_test[:cap(s.n_test)]
-    return types.SimpleNamespace(
-        x_train=mnist.x_train[:cap(s.n_train)], x_test=x_test, y_test=mnist.y_test[:len(x_test)],
+    x_test = mnist.x_test[:capped(s.n_test, limit)]
+    return NoisyDigits(
+        x_train=mnist.x_train[:capped(s.n_train, limit)], x_test=x_test,
+        y_test=mnist.y_test[:len(x_test)],
         x_noisy=corruption.gaussian_noise(x_test, s.test_noise, seed=s.test_noise_seed))
 
 
@@ -51,12 +58,9 @@ def train_denoiser(s, data, *, callbacks=(), label=None):
     The corruption is the model's first layer, active in training only, so every batch is
     corrupted afresh; the loss compares the reconstruction with the uncorrupted target.
     """
-    import keras
-
     from .. import denoising
     from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
-    keras.utils.set_random_seed(s.seed)
     name = label or ("denoising" if s.noise_stddev > 0 else "plain")
     clean = data.x_train
     model = denoising.conv_denoising_autoencoder(noise_stddev=s.noise_stddev, filters=s.filters,
@@ -100,7 +104,7 @@ DENOISING_AE = register(Recipe(
     description="denoising conv autoencoder (σ = 0.5); test PSNR on noisy test digits",
     presets={"ci": DenoisingAESettings(),
              "full": DenoisingAESettings(n_train=60_000, n_test=10_000, epochs=100)},
-    train=train_denoiser, load=load_digits, evaluate=evaluate_denoiser, source=_SOURCE_DAE,
+    trainer=train_denoiser, loader=load_digits, evaluate=evaluate_denoiser, source=_SOURCE_DAE,
     target=_NO_TARGET))
 
 PLAIN_CONV_AE = register(Recipe(
@@ -110,7 +114,7 @@ PLAIN_CONV_AE = register(Recipe(
     presets={"ci": DenoisingAESettings(noise_stddev=0.0),
              "full": DenoisingAESettings(noise_stddev=0.0, n_train=60_000, n_test=10_000,
                                          epochs=100)},
-    train=train_denoiser, load=load_digits, evaluate=evaluate_denoiser, source=_SOURCE_DAE,
+    trainer=train_denoiser, loader=load_digits, evaluate=evaluate_denoiser, source=_SOURCE_DAE,
     target=_NO_TARGET))
 
 
@@ -135,20 +139,16 @@ def load_spiral(s, limit: int | None = None):
 
     from .. import manifolds
 
-    cap = (lambda n: n) if limit is None else (lambda n: min(n, limit))
-    curve = manifolds.spiral(cap(s.n_train), noise=0.0, seed=0)[0]
-    on_curve = manifolds.spiral(cap(s.n_test), noise=0.0, seed=1)[0]
+    curve = manifolds.spiral(capped(s.n_train, limit), noise=0.0, seed=0)[0]
+    on_curve = manifolds.spiral(capped(s.n_test, limit), noise=0.0, seed=1)[0]
     noise = s.noise_stddev * np.random.default_rng(1).standard_normal(on_curve.shape)
-    return types.SimpleNamespace(x_train=curve, x_test=(on_curve + noise).astype(np.float32))
+    return Split(x_train=curve, x_test=(on_curve + noise).astype(np.float32))
 
 
 def train_spiral_dae(s, data, *, callbacks=(), label=None):
     """Fit r(corrupt(x)) to the clean points x with squared error (cosine decay over all steps)."""
-    import keras
-
     from .. import denoising, training
 
-    keras.utils.set_random_seed(s.seed)
     model = denoising.denoising_mlp(noise_stddev=s.noise_stddev, hidden=s.hidden)
     training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, schedule="cosine", loss="mse",
@@ -182,7 +182,7 @@ SPIRAL_DAE = register(Recipe(
     primary="distance_after", direction="lower",
     description="2-D denoising autoencoder on a spiral; distance to the curve after r(x)",
     presets={"ci": SpiralDAESettings(), "full": SpiralDAESettings(epochs=100)},
-    train=train_spiral_dae, load=load_spiral, evaluate=evaluate_spiral_dae,
+    trainer=train_spiral_dae, loader=load_spiral, evaluate=evaluate_spiral_dae,
     source="Alain and Bengio (2014), the reconstruction field of a small denoising "
            "autoencoder around a 1-D manifold (a figure, no training recipe to copy); 'full' "
            "trains the same points 100 epochs instead of 40.",
@@ -207,19 +207,15 @@ def load_scenes(s, limit: int | None = None):
     """Training scenes (seed 0) and different test scenes (seed 1), with their masks."""
     from .. import segmentation
 
-    cap = (lambda n: n) if limit is None else (lambda n: min(n, limit))
-    x_train, y_train = segmentation.make_scenes(cap(s.n_train), size=s.size, seed=0)
-    x_test, y_test = segmentation.make_scenes(cap(s.n_test), size=s.size, seed=1)
-    return types.SimpleNamespace(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    x_train, y_train = segmentation.make_scenes(capped(s.n_train, limit), size=s.size, seed=0)
+    x_test, y_test = segmentation.make_scenes(capped(s.n_test, limit), size=s.size, seed=1)
+    return Split(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
 
 
 def train_segnet(s, data, *, callbacks=(), label=None):
     """Fit the SegNet to the masks; the test scenes' loss is only reported per epoch."""
-    import keras
-
     from .. import segmentation, training
 
-    keras.utils.set_random_seed(s.seed)
     model = segmentation.segnet(input_shape=data.x_train.shape[1:], filters=s.filters)
     training.fit(model, data.x_train, data.y_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, loss="binary_crossentropy",
@@ -259,7 +255,7 @@ SEGNET = register(Recipe(
     primary="iou", direction="higher",
     description="SegNet-style network on generated cell scenes; test IoU",
     presets={"ci": SegNetSettings(), "full": SegNetSettings(n_train=10_000, epochs=30)},
-    train=train_segnet, load=load_scenes, evaluate=evaluate_segnet,
+    trainer=train_segnet, loader=load_scenes, evaluate=evaluate_segnet,
     source="Badrinarayanan et al. (2017) at toy scale: two encoder-decoder stages instead of "
            "five, generated 32x32 cell scenes instead of CamVid, so no published setting "
            "applies; 'full' uses 10,000 scenes and 30 epochs ('ci': 2,000 and 12).",

@@ -10,9 +10,9 @@ Gaussians with σ = 0.05 (Srivastava et al., 2017) that the benchmark trains for
 from __future__ import annotations
 
 import dataclasses
-import types
+from typing import Any
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,13 +55,19 @@ def centres(s):
     return dv.ring_centres(s.modes, s.radius)
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Mixture(Split):
+    """Points of a Gaussian mixture (``x_train``) and the mixture's ``centres``."""
+
+    centres: Any = None
+
+
 def load_mixture(s, limit=None):
     """``n_train`` points of the mixture (data seed 0) and its centres."""
     from .. import divergences as dv
 
-    n = s.n_train if limit is None else min(s.n_train, limit)
-    return types.SimpleNamespace(x_train=dv.gaussian_mixture(n, centres(s), s.std, seed=0),
-                                 centres=centres(s))
+    n = capped(s.n_train, limit)
+    return Mixture(x_train=dv.gaussian_mixture(n, centres(s), s.std, seed=0), centres=centres(s))
 
 
 def train_toy_gan(s, data, *, callbacks=(), label=None):
@@ -147,5 +153,5 @@ for _data, _base in (("ring", _RING), ("grid", _GRID)):  # the benchmarks' order
                 _ci, std=0.02 if _data == "ring" else 0.05, n_train=100_000, hidden=(128, 128),
                 latent_dim=256, learning_rate=1e-4, batch_size=512, epochs=128,
                 seeds=tuple(range(10)))},
-            train=train_toy_gan, load=load_mixture, evaluate=evaluate_coverage, source=_SOURCE,
+            trainer=train_toy_gan, loader=load_mixture, evaluate=evaluate_coverage, source=_SOURCE,
             target=_TARGET, primary="modes_mean", direction="higher"))

@@ -10,9 +10,8 @@
 from __future__ import annotations
 
 import dataclasses
-import types
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,20 +33,16 @@ def load_four_class(s, limit: int | None = None):
     from .. import classifiers
 
     x, y = classifiers.four_class_problem(n=s.n_points, seed=s.data_seed)
-    n_fit = s.n_fit if limit is None else min(s.n_fit, limit)
-    n_held = s.n_points - s.n_fit if limit is None else min(s.n_points - s.n_fit, limit)
-    return types.SimpleNamespace(x_train=x[:n_fit], y_train=y[:n_fit],
-                                 x_test=x[s.n_fit:s.n_fit + n_held],
-                                 y_test=y[s.n_fit:s.n_fit + n_held])
+    n_fit = capped(s.n_fit, limit)
+    n_held = capped(s.n_points - s.n_fit, limit)
+    return Split(x_train=x[:n_fit], y_train=y[:n_fit], x_test=x[s.n_fit:s.n_fit + n_held],
+                 y_test=y[s.n_fit:s.n_fit + n_held])
 
 
 def train_four_class(s, data, *, callbacks=(), label=None):
     """The seeded dense classifier, trained with Adam; held-out data monitored per epoch."""
-    import keras
-
     from .. import classifiers
 
-    keras.utils.set_random_seed(s.seed)
     model = classifiers.dense_classifier(hidden=s.hidden)
     classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
                     batch_size=s.batch_size, learning_rate=s.learning_rate,
@@ -67,7 +62,7 @@ FOUR_CLASS_SOFTMAX = register(Recipe(
     description="the shallow classifier softmax(W x + b) on the 4-class problem; accuracy",
     presets={"ci": FourClassSettings(hidden=()),
              "full": FourClassSettings(hidden=(), n_points=30_000, n_fit=20_000)},
-    train=train_four_class, load=load_four_class, evaluate=evaluate_classifier,
+    trainer=train_four_class, loader=load_four_class, evaluate=evaluate_classifier,
     source="the lecture's slide 'Back in business'; a generated problem with no published "
            "setting ('full': ten times the points).",
     target="none: generated data"))
@@ -78,7 +73,7 @@ FOUR_CLASS_MLP = register(Recipe(
     description="the lecture's 7-7-4 ReLU network on the generated 4-class problem; accuracy",
     presets={"ci": FourClassSettings(),
              "full": FourClassSettings(n_points=30_000, n_fit=20_000)},
-    train=train_four_class, load=load_four_class, evaluate=evaluate_classifier,
+    trainer=train_four_class, loader=load_four_class, evaluate=evaluate_classifier,
     source="the lecture's slide 'Fully connected layers'; a generated problem with no "
            "published setting ('full': ten times the points).",
     target="none: generated data"))
@@ -102,10 +97,9 @@ def load_mnist_head(s, limit: int | None = None):
     from .. import data as D
 
     mnist = D.load_mnist()
-    n = s.n_train if limit is None else min(s.n_train, limit)
-    n_test = None if limit is None else limit
-    return types.SimpleNamespace(x_train=mnist.x_train[:n], y_train=mnist.y_train[:n],
-                                 x_test=mnist.x_test[:n_test], y_test=mnist.y_test[:n_test])
+    n = capped(s.n_train, limit)
+    return Split(x_train=mnist.x_train[:n], y_train=mnist.y_train[:n],
+                                 x_test=mnist.x_test[:limit], y_test=mnist.y_test[:limit])
 
 
 def train_mlp(s, data, *, callbacks=(), label=None):
@@ -116,7 +110,6 @@ def train_mlp(s, data, *, callbacks=(), label=None):
 
     from ..training import STEPS_PER_EXECUTION, ProgressBar, backup
 
-    keras.utils.set_random_seed(s.seed)
     model = classifiers.mlp(hidden=s.hidden, dropout=s.dropout)
     model.compile(optimizer=keras.optimizers.Adam(s.learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"],
@@ -132,7 +125,7 @@ MLP = register(Recipe(
     primary="accuracy", direction="higher",
     description="MLP 784-256-128-10 (ReLU) on 15,000 digits; test accuracy",
     presets={"ci": MLPSettings(), "full": MLPSettings(n_train=60_000, epochs=20)},
-    train=train_mlp, load=load_mnist_head, evaluate=evaluate_classifier,
+    trainer=train_mlp, loader=load_mnist_head, evaluate=evaluate_classifier,
     source="the Keras example 'mnist_mlp' (60,000 digits, 20 epochs, batches of 128, "
            "RMSprop, 512-512 with dropout 0.2); 'full' uses its data, epochs and batch size. The "
            "book keeps the lecture-sized 256-128 without dropout and Adam. 'ci' trains 15,000 "

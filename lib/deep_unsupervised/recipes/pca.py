@@ -9,9 +9,9 @@ curve itself ("Limitations of PCA"). (The chapter's linear autoencoder on MNIST 
 from __future__ import annotations
 
 import dataclasses
-import types
+from typing import Any
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,24 +29,27 @@ class SpiralAESettings:
     seed: int = 0
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SpiralPoints(Split):
+    """Noisy points of the spiral with the curve parameter ``t`` each was drawn at."""
+
+    t_train: Any = None
+    t_test: Any = None
+
+
 def load_spiral(s, limit: int | None = None):
     """Training points (seed 0) and fresh test points (seed 1) scattered around the spiral."""
     from .. import manifolds
 
-    cap = (lambda n: n) if limit is None else (lambda n: min(n, limit))
-    x_train, t_train = manifolds.spiral(cap(s.n_train), noise=s.noise, seed=0)
-    x_test, t_test = manifolds.spiral(cap(s.n_test), noise=s.noise, seed=1)
-    return types.SimpleNamespace(x_train=x_train, t_train=t_train, x_test=x_test,
-                                 t_test=t_test)
+    x_train, t_train = manifolds.spiral(capped(s.n_train, limit), noise=s.noise, seed=0)
+    x_test, t_test = manifolds.spiral(capped(s.n_test, limit), noise=s.noise, seed=1)
+    return SpiralPoints(x_train=x_train, t_train=t_train, x_test=x_test, t_test=t_test)
 
 
 def train_spiral_ae(s, data, *, callbacks=(), label=None):
     """The seeded autoencoder, fitted with squared error (Adam, cosine decay over all steps)."""
-    import keras
-
     from .. import autoencoders, training
 
-    keras.utils.set_random_seed(s.seed)
     model = autoencoders.deep_autoencoder(input_dim=2, hidden=s.hidden, code_dim=s.code_dim,
                                           code_activation=None, output_activation=None)
     training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
@@ -71,7 +74,7 @@ SPIRAL_AE = register(Recipe(
     primary="squared_error", direction="lower",
     description="autoencoder with a 1-D code on a 2-D spiral; test squared error",
     presets={"ci": SpiralAESettings(), "full": SpiralAESettings(n_train=20_000, epochs=100)},
-    train=train_spiral_ae, load=load_spiral, evaluate=evaluate_spiral_ae,
+    trainer=train_spiral_ae, loader=load_spiral, evaluate=evaluate_spiral_ae,
     source="the book's own experiment (no published recipe); 'full' uses ten times the "
            "points (20,000) and 100 epochs instead of 40.",
     target="none: the book's own experiment"))

@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 import dataclasses
-import types
+from typing import Any
 
-from . import Recipe, register
+from . import Recipe, Split, register
 from .neural_networks import evaluate_classifier
 
 
@@ -40,24 +40,20 @@ def load_binarised(s, limit: int | None = None):
 
     mnist = D.load_mnist(flatten=True, binarize=True)
     x = mnist.x_train if s.digit is None else mnist.x_train[mnist.y_train == s.digit]
-    x = x if limit is None else x[:limit]
-    n_test = None if limit is None else limit
+    x = x[:limit]
     if s.val_fraction:
         x_fit, x_val = D.train_val_split(x, val_fraction=s.val_fraction, seed=s.seed)
     else:
         x_fit, x_val = x, None
-    return types.SimpleNamespace(x_train=x_fit, x_val=x_val, x_test=mnist.x_test[:n_test],
-                                 y_test=mnist.y_test[:n_test])
+    return Split(x_train=x_fit, x_val=x_val, x_test=mnist.x_test[:limit],
+                                 y_test=mnist.y_test[:limit])
 
 
 def train_rbm(s, data, *, callbacks=(), label=None):
     """An RBM with visible biases from the data's log-odds, trained by CD-k (SGD, momentum)."""
-    import keras
-
     from .. import rbm as R
     from ..training import STEPS_PER_EXECUTION, ProgressBar, backup
 
-    keras.utils.set_random_seed(s.seed)
     model = R.RBM(n_visible=data.x_train.shape[1], n_hidden=s.n_hidden, k=s.k,
                   weight_decay=s.weight_decay, seed=s.seed).init_visible_bias(data.x_train)
     model.compile(optimizer=R.hinton_sgd(s.learning_rate, s.momentum),
@@ -94,7 +90,7 @@ RBM_TWOS = register(Recipe(
                                batch_size=64),
              "full": RBMSettings(digit=2, val_fraction=0.0, n_hidden=100, epochs=50,
                                  batch_size=100)},
-    train=train_rbm, load=load_binarised, evaluate=evaluate_rbm, source=_HINTON,
+    trainer=train_rbm, loader=load_binarised, evaluate=evaluate_rbm, source=_HINTON,
     target=_RBM_TARGET))
 
 RBM = register(Recipe(
@@ -102,7 +98,7 @@ RBM = register(Recipe(
     primary="cross_entropy", direction="lower",
     description="RBM 784-256 (CD-1) on binarised digits; test reconstruction cross-entropy",
     presets={"ci": RBMSettings(), "full": RBMSettings(n_hidden=500, epochs=30, batch_size=100)},
-    train=train_rbm, load=load_binarised, evaluate=evaluate_rbm, source=_HINTON,
+    trainer=train_rbm, loader=load_binarised, evaluate=evaluate_rbm, source=_HINTON,
     target=_RBM_TARGET))
 
 
@@ -123,18 +119,24 @@ class PretrainingSettings:
     seeds: tuple = (0, 1, 2)
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PretrainingData(Split):
+    """Unlabelled digits for the DBN (``x_unlabelled``) and a labelled subset (``x_train``)."""
+
+    x_unlabelled: Any = None
+
+
 def load_pretraining_data(s, limit: int | None = None):
     """All binarised training digits (unlabelled, for the DBN) and a labelled subset."""
     from .. import data as D
 
     mnist = D.load_mnist(flatten=True, binarize=True)
-    x = mnist.x_train if limit is None else mnist.x_train[:limit]
+    x = mnist.x_train[:limit]
     per_class = s.per_class if limit is None else max(1, min(s.per_class, limit // 10))
     labelled = D.stratified_subset(mnist.y_train, per_class=per_class, seed=s.subset_seed)
-    n_test = None if limit is None else limit
-    return types.SimpleNamespace(x_unlabelled=x, x_train=mnist.x_train[labelled],
+    return PretrainingData(x_unlabelled=x, x_train=mnist.x_train[labelled],
                                  y_train=mnist.y_train[labelled],
-                                 x_test=mnist.x_test[:n_test], y_test=mnist.y_test[:n_test])
+                                 x_test=mnist.x_test[:limit], y_test=mnist.y_test[:limit])
 
 
 def pretrain_dbn(s, data, *, label="DBN layer"):
@@ -199,7 +201,7 @@ def _pretraining(name, description, per_class=100, epochs=20, primary=None, **fi
                  "full": PretrainingSettings(per_class=per_class, epochs=epochs,
                                              hidden_sizes=(500, 500, 2000), pretrain_epochs=30,
                                              pretrain_batch_size=100, **fields)},
-        train=train_classifier, load=load_pretraining_data, evaluate=evaluate_classifier,
+        trainer=train_classifier, loader=load_pretraining_data, evaluate=evaluate_classifier,
         source=_ERHAN.format(labels=labels),
         target=_HINTON_ERROR.format(labels=labels) if dbn else
         "none at this label budget (Hinton et al., 2006, quote back-propagation nets trained "

@@ -9,9 +9,8 @@ F. Chollet, "Variational AutoEncoder", https://keras.io/examples/generative/vae/
 from __future__ import annotations
 
 import dataclasses
-import types
 
-from . import Recipe, register
+from . import Recipe, Split, register
 from .autoencoders import evaluate_reconstruction, load_mnist
 
 _BLOG = "Chollet (2016), https://blog.keras.io/building-autoencoders-in-keras.html"
@@ -66,11 +65,8 @@ def _chollet_model(s):
 
 def train_chollet(s, data, *, callbacks=(), label=None):
     """The post's training: Adam, binary cross-entropy, shuffled batches, test digits monitored."""
-    import keras
-
     from .. import training
 
-    keras.utils.set_random_seed(s.seed)
     model = _chollet_model(s)
     training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, loss=s.loss, callbacks=callbacks,
@@ -89,8 +85,8 @@ def _chollet(name, description, ci, full):
               "digits. 'ci' trains every "
               "autoencoder for 50 epochs at batches of 256, the comparison the chapter quotes.")
     return register(Recipe(name=name, chapter="autoencoders", description=description,
-                           presets={"ci": ci, "full": full}, train=train_chollet,
-                           load=load_mnist, evaluate=evaluate_reconstruction, source=source,
+                           presets={"ci": ci, "full": full}, trainer=train_chollet,
+                           loader=load_mnist, evaluate=evaluate_reconstruction, source=source,
                            target="none: the post quotes no held-out figure the book compares",
                            primary="cross_entropy", direction="lower"))
 
@@ -132,20 +128,16 @@ def load_binarised(s, limit: int | None = None):
     from .. import data
 
     mnist = data.load_mnist(binarize=s.binarize)
-    cap = (lambda a: a) if limit is None else (lambda a: a[:limit])
-    x_train, x_test = cap(mnist.x_train), cap(mnist.x_test)
+    x_train, x_test = mnist.x_train[:limit], mnist.x_test[:limit]
     if s.include_test_in_training:
         x_train = np.concatenate([x_train, x_test])
-    return types.SimpleNamespace(x_train=x_train, x_test=x_test)
+    return Split(x_train=x_train, x_test=x_test)
 
 
 def train_keras_io_vae(s, data, *, callbacks=(), label=None):
     """The example's VAE, fitted with Adam at its default rate."""
-    import keras
-
     from .. import training, vae as V
 
-    keras.utils.set_random_seed(s.seed)
     model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim),
                   V.conv_decoder(latent_dim=s.latent_dim), seed=s.seed)
     training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
@@ -165,7 +157,7 @@ KERAS_IO_VAE = register(Recipe(
     primary="neg_elbo", direction="lower",
     description="reference: keras.io VAE example (conv, 2-D code); test -ELBO (nats)",
     presets={"ci": KerasIOVAESettings(), "full": KerasIOVAESettings()},
-    train=train_keras_io_vae, load=load_binarised, evaluate=evaluate_vae,
+    trainer=train_keras_io_vae, loader=load_binarised, evaluate=evaluate_vae,
     source="Chollet (2020), https://keras.io/examples/generative/vae/: conv encoder (32, 64 "
            "filters, stride 2, Dense 16), a 2-D code, Adam at its default rate, 30 epochs at "
            "batches of 128 ('ci' and 'full' alike). The book deviates: it trains on the "

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import types
+from typing import Any
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 from .neural_networks import evaluate_classifier
 
 
@@ -33,20 +34,28 @@ class OverfitSettings:
     seed: int = 0
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SmallLabelled(Split):
+    """A few labelled digits (their ``indices`` in the pool of the first ``n_pool``) and the
+    validation digits after the pool."""
+
+    indices: Any = None
+    n_pool: int = 0
+
+
 def load_small_labelled(s, limit: int | None = None):
     """``per_class`` digits per class from the training pool; the last ``n_val`` validate."""
     from .. import data as D
 
     mnist = D.load_mnist()
-    n_val = s.n_val if limit is None else min(s.n_val, limit)
+    n_val = capped(s.n_val, limit)
     per_class = s.per_class if limit is None else max(1, min(s.per_class, limit // 10))
     n_pool = len(mnist.y_train) - n_val
     small = D.stratified_subset(mnist.y_train[:n_pool], per_class=per_class, seed=s.subset_seed)
-    n_test = None if limit is None else limit
-    return types.SimpleNamespace(
+    return SmallLabelled(
         x_train=mnist.x_train[small], y_train=mnist.y_train[small], indices=small,
         x_val=mnist.x_train[n_pool:], y_val=mnist.y_train[n_pool:], n_pool=n_pool,
-        x_test=mnist.x_test[:n_test], y_test=mnist.y_test[:n_test])
+        x_test=mnist.x_test[:limit], y_test=mnist.y_test[:limit])
 
 
 def train_overfit(s, data, *, callbacks=(), label=None):
@@ -54,11 +63,8 @@ def train_overfit(s, data, *, callbacks=(), label=None):
 
     The returned model's ``history.history`` holds the per-epoch curves.
     """
-    import keras
-
     from .. import classifiers
 
-    keras.utils.set_random_seed(s.seed)
     model = classifiers.mlp(hidden=s.hidden, dropout=s.dropout)
     classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
                     batch_size=s.batch_size, learning_rate=s.learning_rate,
@@ -86,7 +92,7 @@ MLP_500 = register(Recipe(
     name="mlp-500", chapter="training_pitfalls",
     description="MLP 784-512-256-10 without regularisation on only 500 digits; test accuracy",
     presets={"ci": OverfitSettings(), "full": OverfitSettings(epochs=200)},
-    train=train_overfit, load=load_small_labelled, evaluate=evaluate_overfit,
+    trainer=train_overfit, loader=load_small_labelled, evaluate=evaluate_overfit,
     source=_OVERFIT_SOURCE, target="none: 500 labels, no published figure"))
 
 MLP_DROPOUT_500 = register(Recipe(
@@ -95,7 +101,7 @@ MLP_DROPOUT_500 = register(Recipe(
     description="MLP 784-512-256-10 with dropout 0.5 on only 500 digits; test accuracy",
     presets={"ci": OverfitSettings(dropout=0.5),
              "full": OverfitSettings(dropout=0.5, epochs=200)},
-    train=train_overfit, load=load_small_labelled, evaluate=evaluate_overfit,
+    trainer=train_overfit, loader=load_small_labelled, evaluate=evaluate_overfit,
     source=_OVERFIT_SOURCE, target="none: 500 labels, no published figure"))
 
 
@@ -120,10 +126,9 @@ def load_initialisation_data(s, limit: int | None = None):
     from .. import data as D
 
     mnist = D.load_mnist()
-    n = s.n_train if limit is None else min(s.n_train, limit)
-    n_test = None if limit is None else limit
-    return types.SimpleNamespace(x_train=mnist.x_train[:n], y_train=mnist.y_train[:n],
-                                 x_test=mnist.x_test[:n_test], y_test=mnist.y_test[:n_test])
+    n = capped(s.n_train, limit)
+    return Split(x_train=mnist.x_train[:n], y_train=mnist.y_train[:n],
+                                 x_test=mnist.x_test[:limit], y_test=mnist.y_test[:limit])
 
 
 def _initializer(s, name: str):
@@ -202,7 +207,7 @@ INITIALISATION = register(Recipe(
     presets={"ci": InitialisationSettings(),
              "full": InitialisationSettings(n_train=60_000, hidden=(1000,) * 5, epochs=20,
                                             batch_size=10)},
-    train=train_initialisation_study, load=load_initialisation_data,
+    trainer=train_initialisation_study, loader=load_initialisation_data,
     evaluate=evaluate_initialisation_study,
     source="Glorot & Bengio (2010): five hidden layers of 1,000 units, "
            "mini-batches of 10; He et al. (2015) derive the ReLU initialiser. 'full' trains "

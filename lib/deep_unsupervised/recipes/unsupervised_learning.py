@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 
-from . import Recipe, register
+from . import Recipe, capped, Split, register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,17 +26,22 @@ class KMeansPCASettings:
     batch_size: None = None
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DescribedDigits(Split):
+    """Flattened digits with their labels, and a ``description`` of the data set loaded."""
+
+    description: str = ""
+
+
 def load_digits(s, limit: int | None = None):
     """The first ``n_train`` training digits (flattened) with their labels, and the test set."""
     from .. import data
 
     mnist = data.load_mnist(flatten=True)
-    cap = (lambda n: n) if limit is None else (lambda n: min(n, limit))
-    n = cap(s.n_train)
-    return types.SimpleNamespace(x_train=mnist.x_train[:n], y_train=mnist.y_train[:n],
-                                 x_test=mnist.x_test[:cap(len(mnist.x_test))],
-                                 y_test=mnist.y_test[:cap(len(mnist.y_test))],
-                                 description=repr(mnist))
+    n = capped(s.n_train, limit)
+    return DescribedDigits(x_train=mnist.x_train[:n], y_train=mnist.y_train[:n],
+                           x_test=mnist.x_test[:limit],
+                           y_test=mnist.y_test[:limit], description=repr(mnist))
 
 
 def cluster_digits(s, data, *, callbacks=(), label=None):
@@ -70,7 +75,7 @@ KMEANS_PCA = register(Recipe(
     primary="purity", direction="higher",
     description="k-means (k=10) on PCA(50) codes of 10,000 training digits; cluster purity",
     presets={"ci": KMeansPCASettings(), "full": KMeansPCASettings(n_train=60_000)},
-    train=cluster_digits, load=load_digits, evaluate=evaluate_purity,
+    trainer=cluster_digits, loader=load_digits, evaluate=evaluate_purity,
     source="the lecture's clustering example with k-means++ starts (Arthur & Vassilvitskii, "
            "2007); no published setting: 'full' clusters every training digit the loader finds "
            "(60,000 officially; 'ci': the first 10,000).",

@@ -12,9 +12,8 @@ compared on the same images.
 from __future__ import annotations
 
 import dataclasses
-import types
 
-from . import Recipe, register
+from . import Recipe, Split, register
 
 _SOURCE_2 = (
     "Kingma & Welling (2014), section 5 and figure 2: a Gaussian MLP encoder and a Bernoulli MLP "
@@ -58,15 +57,13 @@ def load_binarised_mnist(s, limit: int | None = None):
     """Binarised MNIST (pixels thresholded at 0.5) as images (N, 28, 28, 1).
 
     Returns:
-        A namespace with ``x_train``, ``x_test``, ``y_test`` (``limit`` caps each set).
+        A :class:`Split` with ``x_train``, ``x_test``, ``y_test`` (``limit`` caps each set).
     """
     from .. import data
-    from ..validation import check_int
 
-    cap = None if limit is None else check_int("limit", limit, low=1)
     mnist = data.load_mnist(binarize=True)
-    return types.SimpleNamespace(x_train=mnist.x_train[:cap], x_test=mnist.x_test[:cap],
-                                 y_test=mnist.y_test[:cap])
+    return Split(x_train=mnist.x_train[:limit], x_test=mnist.x_test[:limit],
+                 y_test=mnist.y_test[:limit])
 
 
 def build_dense_vae(s):
@@ -130,7 +127,7 @@ VAE_2 = register(Recipe(
     presets={"ci": DenseVAESettings(),
              "full": DenseVAESettings(hidden=(500,), learning_rate=1e-3, decay_alpha=0.1,
                                       epochs=1700, batch_size=100, iw_k=5000, iw_n=10_000)},
-    train=train_dense_vae, load=load_binarised_mnist, evaluate=evaluate_dense_vae,
+    trainer=train_dense_vae, loader=load_binarised_mnist, evaluate=evaluate_dense_vae,
     source=_SOURCE_2,
     target="none tabulated: Kingma & Welling (2014), figure 2, plots the 2-D code's test lower "
            "bound against training samples"))
@@ -143,5 +140,5 @@ VAE_16 = register(Recipe(
              "full": DenseVAESettings(latent_dim=16, hidden=(200, 200), learning_rate=1e-3,
                                       decay_alpha=0.1, epochs=3280, batch_size=20,
                                       iw_k=5000, iw_n=10_000)},
-    train=train_dense_vae, load=load_binarised_mnist, evaluate=evaluate_dense_vae,
+    trainer=train_dense_vae, loader=load_binarised_mnist, evaluate=evaluate_dense_vae,
     source=_SOURCE_16, target=_TARGET_16))
