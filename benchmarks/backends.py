@@ -36,18 +36,15 @@ HERE = Path(__file__).resolve().parent
 BACKENDS = ("tensorflow", "jax")
 
 
-# Entries that retrain a model timed under its own name (over seeds, β or steps): not timed again.
-REPEATS = ("beta-vae-shapes-seeds", "beta-vae-annealed-seeds", "beta-vae-beta-sweep",
-           "beta-vae-mig-vs-steps", "beta-vae-annealed-vs-steps")
-
-
 def book_models() -> list[str]:
     """The benchmark entries of kind "book" that train for epochs (not PCA or k-means), except
-    the :data:`REPEATS` of a model timed under its own name."""
+    the sweeps, which repeat a model timed under its own name."""
+    import sweeps
     from registry import build
 
+    repeats = {sweep.name for sweep in sweeps.SWEEPS}
     return [name for name, e in build().items()
-            if e.kind == "book" and e.settings_at("ci").get("epochs") and name not in REPEATS]
+            if e.kind == "book" and e.settings_at("ci").get("epochs") and name not in repeats]
 
 
 # -- the child: one model on one backend ----------------------------------------------------------

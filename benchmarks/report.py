@@ -59,6 +59,9 @@ METRIC_LABELS = {
                     "the test accuracy of a linear classifier on the codes of the β = 4 model"),
     "b12_mig_mean": ("mean MIG, β = 12", "mutual information gap at β = 12",
                      "the MIG of the β = 12 runs (mean over seeds)"),
+    "equal_frechet_distance_mean": ("FD, equal rates", "Fréchet distance with equal rates",
+                                    "the Fréchet distance of the DCGAN recipe trained with the "
+                                    "paper's equal learning rates (mean over seeds)"),
     "deep-ae@10": ("probe accuracy, 10 labels", "linear probe accuracy",
                    "the test accuracy of a linear classifier on the deep autoencoder's codes of "
                    "ten labelled digits per class"),
@@ -81,7 +84,7 @@ DISPLAY_NAMES = {
     "toy-minimax-ring": "minimax GAN, ring", "toy-ns-ring": "NS GAN, ring",
     "toy-wgan-gp-ring": "WGAN-GP, ring", "toy-ns-grid": "NS GAN, grid",
     "toy-wgan-gp-grid": "WGAN-GP, grid", "toy-wgan-gp-paper-grid": "WGAN-GP (paper), grid",
-    "dcgan": "DCGAN", "wgan-gp": "WGAN-GP", "conv-vae-16": "conv VAE", "cyclegan": "CycleGAN",
+    "dcgan": "DCGAN", "dcgan-rates": "DCGAN, equal rates", "wgan-gp": "WGAN-GP", "conv-vae-16": "conv VAE", "cyclegan": "CycleGAN",
     "chollet-simple-ae": "Chollet, simple AE", "chollet-deep-ae": "Chollet, deep AE",
     "chollet-conv-ae": "Chollet, conv AE", "keras-io-vae": "keras.io VAE",
 }

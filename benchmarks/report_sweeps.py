@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 REPRESENTATIONS = {  # label-budget representation -> legend text
-    "pixels": "pixels", "pca-32": "PCA (32)", "deep-ae": "deep AE code",
+    "pixels": "pixels", "pca-32": "PCA (32)", "deep-ae": "deep AE code", "conv-ae": "conv AE code",
     "denoising-ae": "denoising AE code", "vae-16": "VAE mean (16-D)",
     "dcgan": "DCGAN discriminator features",
 }
@@ -74,13 +74,17 @@ def toy_gan_table(results: list[dict]) -> str:
 
 def beta_vae_seeds_table(record: dict, annealed: dict | None = None) -> str:
     """Per-seed MIG and the mean ± sd of MIG, DCI and reconstruction of the β-VAE recipe, and
-    of ``beta-vae-shapes-annealed`` (β = 12, then 2) in a second column when ``annealed`` is
-    given."""
+    of ``beta-vae-shapes-annealed`` (β lowered once) in a second column when ``annealed`` is
+    given; the column titles take β from the records' settings."""
     records = [record] + ([annealed] if annealed is not None else [])
     qs = [r["quality"] for r in records]
-    head = "| measure | " + " | ".join(
-        ["mean ± sd over seeds"] if annealed is None
-        else ["β = 12 (mean ± sd)", "β = 12, then 2 (mean ± sd)"]) + " |"
+    if annealed is None:
+        titles = ["mean ± sd over seeds"]
+    else:
+        first, second = record["settings"], annealed["settings"]
+        titles = [f"β = {first['beta']:g} (mean ± sd)",
+                  f"β = {second['beta']:g}, then {second['beta_final']:g} (mean ± sd)"]
+    head = "| measure | " + " | ".join(titles) + " |"
     rows = [head, "| --- |" + " ---: |" * len(qs)]
 
     def per_seed(q):

@@ -1,17 +1,19 @@
-"""The sweeps: a recipe trained again with one thing varied (seed, β, training length).
+"""The sweeps: a recipe trained again with one thing varied (seed, β, training length, rate).
 
-Every sweep runs a recipe of ``deep_unsupervised.recipes.beta_vae`` (chapters/beta_vae.ipynb),
+Every sweep runs a recipe of the β-VAE chapter or, for ``dcgan-rates``, the DCGAN recipe,
 changing only what its name says; its record's settings are the recipe's plus the sweep's own
 (the seeds, the βs), so that a change to either makes the record stale.
 
 * ``beta-vae-shapes-seeds``: the recipe over seeds 0, 1, 2 (mean ± sd of MIG and DCI);
-* ``beta-vae-annealed-seeds``: ``beta-vae-shapes-annealed`` (β = 12, then 2 with a fresh Adam)
-  over seeds 0, 1, 2 (every metric per seed too);
+* ``beta-vae-annealed-seeds``: ``beta-vae-shapes-annealed`` (β = 12, then lowered once, with a
+  fresh Adam) over seeds 0, 1, 2 (every metric per seed too);
 * ``beta-vae-beta-sweep``: β in 0, 1, 4, 8, 12, 16, each over seeds 0, 1, 2;
 * ``beta-vae-mig-vs-steps``: held-out MIG and KL of the recipe after every epoch, and of the
   same training with β = 0 (``b0_`` keys); one seed; the measuring time counts as training time;
 * ``beta-vae-annealed-vs-steps``: held-out MIG, DCI and KL of ``beta-vae-shapes-annealed`` after
-  every epoch, with its second phase (the low β) trained twice as long as the recipe's; seed 0.
+  every epoch, with its second phase (the low β) trained twice as long as the recipe's; seed 0;
+* ``dcgan-rates``: the ``dcgan`` recipe (G's rate 5 times D's) and the same with the DCGAN
+  paper's equal rates, seeds 0 and 1: Fréchet distance and last-epoch losses of each run.
 
 Quick run: ``python benchmarks/run.py --model beta-vae-beta-sweep --epochs 1 --limit 500``.
 """
@@ -27,6 +29,8 @@ SEEDS = (0, 1, 2)
 BETAS = (0.0, 1.0, 4.0, 8.0, 12.0, 16.0)
 RECIPE = "beta-vae-shapes"
 ANNEALED = "beta-vae-shapes-annealed"
+DCGAN = "dcgan"
+RATE_SEEDS = (0, 1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,10 +47,12 @@ class Sweep:
     after: str = "beta-vae-mnist-codes"
 
     def entry(self):
+        from deep_unsupervised import recipes
         from registry import Entry
 
-        return Entry(self.name, "chapters/beta_vae.ipynb", self.description, self.recipe,
-                     self.primary, self.direction, "book", self.run, self.extra)
+        chapter = f"chapters/{recipes.get(self.recipe).chapter}.ipynb"
+        return Entry(self.name, chapter, self.description, self.recipe, self.primary,
+                     self.direction, "book", self.run, self.extra)
 
 
 def _recipe(name, ctx, s, **changes):
@@ -169,12 +175,37 @@ def annealed_vs_steps(s, ctx):
     return _outcome(model, data, quality, epochs=settings.epochs)
 
 
+def dcgan_rates(s, ctx):
+    """The DCGAN recipe, and the same with the DCGAN paper's equal learning rates (G's rate set
+    to D's), over ``RATE_SEEDS``: the Fréchet distance and the last epoch's losses of each run,
+    all scored by one feature classifier."""
+    from deep_unsupervised import recipes
+    from deep_unsupervised.recipes import dcgan as R
+
+    recipe, data, scorer, quality, model = recipes.get(DCGAN), None, None, {}, None
+    for name, equal in (("book", False), ("equal", True)):
+        runs = []
+        for seed in RATE_SEEDS:
+            settings = _recipe(DCGAN, ctx, s, seed=seed)
+            settings = dataclasses.replace(settings, g_lr=settings.d_lr) if equal else settings
+            data = data or recipe.load(settings, limit=ctx.limit)
+            scorer = scorer or R.train_feature_classifier(data)
+            with ctx.training():
+                model = recipe.train(settings, data, label=f"DCGAN, {name} rates, seed {seed}")
+            losses = {key: float(model.history.history[key][-1])
+                      for key in ("d_real", "d_fake", "g_loss")}
+            frechet = R.evaluate_gan(settings, model, data, scorer=scorer)["frechet_distance"]
+            runs.append({"frechet_distance": frechet, **losses})
+        quality.update(_summary(f"{name}_", runs, per_seed=runs[0]))
+    return _outcome(model, data, quality)
+
+
 SWEEPS = (
     Sweep("beta-vae-shapes-seeds", RECIPE,
           "the β-VAE recipe over 3 seeds: held-out MIG and DCI, mean ± sd",
           "mig_mean", "higher", over_seeds(RECIPE, per_seed_all=False), (("seeds", SEEDS),)),
     Sweep("beta-vae-annealed-seeds", ANNEALED,
-          "β 12 then 2 (beta-vae-shapes-annealed) over 3 seeds: MIG and DCI, mean ± sd",
+          "β lowered once (beta-vae-shapes-annealed) over 3 seeds: MIG and DCI, mean ± sd",
           "mig_mean", "higher", over_seeds(ANNEALED, per_seed_all=True), (("seeds", SEEDS),)),
     Sweep("beta-vae-beta-sweep", RECIPE,
           "β sweep of the recipe, 3 seeds each: MIG, DCI, reconstruction vs β",
@@ -183,6 +214,10 @@ SWEEPS = (
           "the β-VAE recipe, and β = 0: held-out MIG and KL after every epoch",
           "mig", "higher", mig_vs_steps),
     Sweep("beta-vae-annealed-vs-steps", ANNEALED,
-          "β 12 then 2, the second phase twice the recipe's: held-out MIG, DCI and KL after "
+          "β lowered once, the second phase twice the recipe's: held-out MIG, DCI and KL after "
           "every epoch", "mig", "higher", annealed_vs_steps),
+    Sweep("dcgan-rates", DCGAN,
+          "the DCGAN recipe, and with the paper's equal rates, 2 seeds: Fréchet distance, losses",
+          "equal_frechet_distance_mean", "lower", dcgan_rates, (("seeds", RATE_SEEDS),),
+          after=DCGAN),
 )

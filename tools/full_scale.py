@@ -114,8 +114,10 @@ def markdown_table(runs_file: Path = RUNS) -> str:
             continue
         outcome = ("every assertion held" if r["passed"]
                    else f"failed in cell {r['cell']}: {r['error']}")
+        when = r["machine"]["date"][:10] + ("; the chapter has changed since" if r.get("stale")
+                                            else "")
         memory = f"{r['peak_memory_mb']:,} MB" if r.get("peak_memory_mb") else "–"
-        lines.append(f"| `{path.stem}` | {outcome} ({r['machine']['date'][:10]}) | "
+        lines.append(f"| `{path.stem}` | {outcome} ({when}) | "
                      f"{_minutes(r['seconds'])} | {memory} | {r['training_digits']:,} |")
     return "\n".join(lines)
 

@@ -261,36 +261,39 @@ def nbval(paths: list[Path]) -> list[str]:
     return failed
 
 
-def balanced_groups(paths: list[Path], jobs: int, times_file: Path = TIMES) -> list[list[Path]]:
-    """Split ``paths`` into ``jobs`` groups of about equal recorded run time (longest first)."""
+def longest_first(paths: list[Path], times_file: Path = TIMES) -> list[Path]:
+    """``paths`` in the order of their recorded run time, longest first (unrecorded: 60 s)."""
     import json
 
     recorded = json.loads(times_file.read_text()).get("notebooks", {}) if times_file.exists() else {}
     cost = {p: recorded.get(str(p.relative_to(ROOT)), {}).get("seconds", 60.0) for p in paths}
-    groups: list[list[Path]] = [[] for _ in range(jobs)]
-    loads = [0.0] * jobs
-    for p in sorted(paths, key=cost.get, reverse=True):
-        i = loads.index(min(loads))
-        groups[i].append(p)
-        loads[i] += cost[p]
-    return [sorted(g, key=paths.index) for g in groups if g]
+    return sorted(paths, key=cost.get, reverse=True)
 
 
 def nbval_parallel(paths: list[Path], jobs: int) -> list[str]:
-    """:func:`nbval` in ``jobs`` processes at once, each with a share of the notebooks.
+    """:func:`nbval` in ``jobs`` processes at once, one notebook each, longest first.
 
-    The backends keep their thread counts: a different count can change the order of floating-
-    point sums, and a long training run may then end elsewhere than the committed one. Two
-    notebooks at once still use both cores better, since much of a chapter is single-threaded
-    Python (kernel start, plotting, small training steps).
+    A process that finishes takes the next notebook, so the jobs end close together whatever
+    the machine's load does to each notebook's time. The backends keep their thread counts: a
+    different count can change the order of floating-point sums, and a long training run may
+    then end elsewhere than the committed one. Two notebooks at once still use both cores
+    better, since much of a chapter is single-threaded Python (kernel start, plotting, small
+    training steps).
     """
-    start = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, __file__, "nbval", *map(str, group)])
-             for group in balanced_groups(paths, jobs)]
-    codes = [p.wait() for p in procs]
-    print(f"nbval: {len(paths)} notebook(s) in {jobs} processes in "
+    start, queue, running, failed = time.perf_counter(), longest_first(paths), {}, []
+    while queue or running:
+        while queue and len(running) < jobs:
+            path = queue.pop(0)
+            running[path] = subprocess.Popen([sys.executable, __file__, "nbval", str(path)])
+        time.sleep(0.5)
+        for path, proc in list(running.items()):
+            if proc.poll() is not None:
+                del running[path]
+                if proc.returncode != 0:
+                    failed.append(str(path.relative_to(ROOT)))
+    print(f"nbval: {len(paths)} notebook(s), {jobs} at a time, in "
           f"{time.perf_counter() - start:.0f} s", flush=True)
-    return [f"nbval process {i} exited with {c}" for i, c in enumerate(codes) if c != 0]
+    return failed
 
 
 def _targets(args) -> list[Path]:

@@ -54,6 +54,10 @@ def test_table_has_a_row_per_chapter_and_says_what_failed(tmp_path):
     row = next(line for line in table if f"`{Path(second).stem}`" in line)
     assert "failed in cell 7: AssertionError: 3" in row
     assert sum("not run here" in line for line in table) == len(CHAPTERS) - 2
+    full_scale.save(first, _record(stale="the chapter's code changed"), runs)
+    row = next(line for line in full_scale.markdown_table(runs).splitlines()
+               if f"`{Path(first).stem}`" in line)
+    assert "every assertion held (2026-12-01; the chapter has changed since)" in row
 
 
 def test_save_replaces_a_chapters_earlier_record(tmp_path):

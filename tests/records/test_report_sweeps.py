@@ -64,6 +64,11 @@ def test_annealed_steps_are_read_in_step_order_and_drawn_with_the_drop():
 def test_tables_show_per_seed_values_and_spreads():
     table = S.beta_vae_seeds_table(SEEDS)
     assert "0.241, 0.021, 0.228" in table and "0.160 ± 0.120" in table
+    annealed = {"model": "beta-vae-annealed-seeds", "settings": {"beta": 12.0, "beta_final": 1.0},
+                "quality": {**SEEDS["quality"], "mig_seed0": 0.4}}
+    both = S.beta_vae_seeds_table({**SEEDS, "settings": {"beta": 12.0}}, annealed)
+    assert "| β = 12 (mean ± sd) | β = 12, then 1 (mean ± sd) |" in both
+    assert "| 0.241, 0.021, 0.228 | 0.400, 0.021, 0.228 |" in both
     toy = S.toy_gan_table([{"model": "toy-wgan-gp-grid", "quality": {
         "modes_mean": 3.0, "modes_sd": 1.5, "n_modes": 25, "good_mean": 0.1, "good_sd": 0.05}},
         {"model": "mlp", "quality": {}}])

@@ -68,7 +68,7 @@ class ConvAESettings:
     kernel_initializer: str = "he_normal"
     loss: str = "binary_crossentropy"
     learning_rate: float = 2e-3
-    epochs: int = 24
+    epochs: int = 16
     batch_size: int = 64
     n_val: int = 2000
     seed: int = 0
@@ -302,11 +302,11 @@ AE_LABEL_BUDGET = register(Recipe(
            "representation trains at its own recipe's preset of the run's scale.",
     target="none: no published figure for these budgets"))
 
-_ALL = ("pixels", "pca-32", "deep-ae", "denoising-ae", "vae-16", "dcgan")
+_ALL = ("pixels", "pca-32", "deep-ae", "conv-ae", "denoising-ae", "vae-16", "dcgan")
 LABEL_BUDGET = register(Recipe(
     name="label-budget", chapter="autoencoders",
     primary="deep-ae@10", direction="higher",
-    description="label-budget sweep: linear probes on six representations; test accuracy",
+    description="label-budget sweep: linear probes on seven representations; test accuracy",
     presets={"ci": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100), representations=_ALL),
              "full": LabelBudgetSettings(per_class=(1, 3, 10, 30, 100, 300, 1000),
                                          seeds=(0, 1, 2, 3, 4), representations=_ALL)},

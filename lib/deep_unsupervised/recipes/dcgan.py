@@ -149,11 +149,16 @@ def train_feature_classifier(data, f=FRECHET):
     return metrics.feature_extractor(classifier), float(accuracy)
 
 
-def frechet_quality(samples, data, f=FRECHET) -> dict:
-    """Fréchet distance of ``samples`` to the test digits, with the real-digit floor for scale."""
+def frechet_quality(samples, data, f=FRECHET, scorer=None) -> dict:
+    """Fréchet distance of ``samples`` to the test digits, with the real-digit floor for scale.
+
+    ``scorer``: the ``(features, accuracy)`` of :func:`train_feature_classifier`, to score
+    several models with one classifier; trained here when ``None`` (it is seeded, so every call
+    trains the same one).
+    """
     from .. import metrics
 
-    features, accuracy = train_feature_classifier(data, f)  # seeded: the same for every model
+    features, accuracy = scorer or train_feature_classifier(data, f)
     n = len(data.x_test)
     reference = data.x_test
     return {"frechet_distance": metrics.frechet_feature_distance(features, reference,
@@ -163,8 +168,10 @@ def frechet_quality(samples, data, f=FRECHET) -> dict:
             "feature_classifier_accuracy": accuracy}
 
 
-def evaluate_gan(s, model, data) -> dict:
-    return frechet_quality(model.sample(len(data.x_test), seed=FRECHET.sample_seed), data)
+def evaluate_gan(s, model, data, scorer=None) -> dict:
+    """:func:`frechet_quality` of ``len(data.x_test)`` samples (seed ``FRECHET.sample_seed``)."""
+    return frechet_quality(model.sample(len(data.x_test), seed=FRECHET.sample_seed), data,
+                           scorer=scorer)
 
 
 def train_conv_vae(s, data, *, callbacks=(), label=None):
