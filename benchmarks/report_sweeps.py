@@ -101,18 +101,6 @@ def beta_vae_seeds_table(record: dict, annealed: dict | None = None) -> str:
     return "\n".join(rows)
 
 
-def udr_table(record: dict) -> str:
-    """``benchmarks/udr.json`` as a table: per seed its UDR (no labels), its MIG (needs the
-    factors) and the MIG over the random rotations' mean; UDR's pick is marked."""
-    rot = record["mig_rotations_mean"]
-    rows = ["| seed | UDR (no labels) | MIG (needs the factors) | MIG / rotations |",
-            "| ---: | ---: | ---: | ---: |"]
-    for seed, udr, mig in zip(record["seeds"], record["udr"], record["mig"]):
-        pick = " (UDR's pick)" if seed == record["udr_pick"] else ""
-        rows.append(f"| {seed}{pick} | {udr:.3f} | {mig:.3f} | {mig / rot:.2f} |")
-    return "\n".join(rows)
-
-
 def beta_sweep(record: dict, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """β values and the mean and sd over seeds of ``metric`` at each β, sorted by β."""
     q = record["quality"]

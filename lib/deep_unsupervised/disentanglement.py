@@ -374,6 +374,18 @@ def _standard_ranks(z):
     return (ranks - ranks.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 
 
+def udr_table(seeds, udr_scores, mig, pick, rotations_mean: float) -> str:
+    """A Markdown table of models ranked without labels: per seed its UDR score, its MIG (which
+    needs the factors) and the MIG over ``rotations_mean`` (random rotations' MIG); the seed
+    ``pick`` (UDR's choice) is marked. ``benchmarks/udr.py`` records all five."""
+    rows = ["| seed | UDR (no labels) | MIG (needs the factors) | MIG / rotations |",
+            "| ---: | ---: | ---: | ---: |"]
+    for seed, score, m in zip(seeds, udr_scores, mig):
+        mark = " (UDR's pick)" if seed == pick else ""
+        rows.append(f"| {seed}{mark} | {score:.3f} | {m:.3f} | {m / rotations_mean:.2f} |")
+    return "\n".join(rows)
+
+
 def _informative(z, kl, threshold, name):
     if kl is None:
         return z

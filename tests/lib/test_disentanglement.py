@@ -231,3 +231,9 @@ def test_rotation_baseline_scores_rotated_true_factors_low():
     ideal = (v - v.mean(0)) / v.std(0)
     assert rotated.mean() < 0.5 * dis.mig(ideal, v)             # the axes carry the score
     assert np.array_equal(rotated, dis.rotation_baseline(v, n_rotations=20))
+
+
+def test_udr_table_marks_the_pick_and_divides_by_the_rotations():
+    rows = dis.udr_table([0, 1], [0.2, 0.6], [0.1, 0.3], pick=1, rotations_mean=0.1).splitlines()
+    assert rows[2] == "| 0 | 0.200 | 0.100 | 1.00 |"
+    assert rows[3] == "| 1 (UDR's pick) | 0.600 | 0.300 | 3.00 |"

@@ -83,10 +83,3 @@ def test_missing_key_is_an_error_not_a_silent_zero():
     with pytest.raises(KeyError):
         S.beta_sweep({"quality": {"b1_mig_mean": 0.1}}, "mig")
 
-
-def test_udr_table_marks_the_pick_and_divides_by_the_rotations():
-    record = {"seeds": [0, 1], "udr": [0.2, 0.6], "mig": [0.1, 0.3], "udr_pick": 1,
-              "mig_rotations_mean": 0.1}
-    rows = S.udr_table(record).splitlines()
-    assert rows[2] == "| 0 | 0.200 | 0.100 | 1.00 |"
-    assert rows[3] == "| 1 (UDR's pick) | 0.600 | 0.300 | 3.00 |"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from . import Recipe, capped, Split, register
+from . import Recipe, Split, capped, register
 
 _SOURCE = (
     "Network: the convolutional β-VAE of Burgess et al. (2018) as released in Locatello et al. "

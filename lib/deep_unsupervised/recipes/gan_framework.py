@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from . import Recipe, capped, Split, register
+from . import Recipe, Split, capped, register
 
 
 @dataclasses.dataclass(frozen=True)

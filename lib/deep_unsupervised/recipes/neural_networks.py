@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from . import Recipe, capped, Split, register
+from . import Recipe, Split, capped, register
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,7 +15,7 @@ import dataclasses
 import types
 from typing import Any
 
-from . import Recipe, capped, Split, register
+from . import Recipe, Split, capped, register
 from .neural_networks import evaluate_classifier
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 
-from . import Recipe, capped, Split, register
+from . import Recipe, Split, capped, register
 
 
 @dataclasses.dataclass(frozen=True)
