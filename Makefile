@@ -24,7 +24,7 @@ setup: $(VENV)/.installed
 
 # requirements.txt is the reader's (Binder's) environment; requirements-dev.txt adds the build and
 # test tools; requirements-lock.txt pins every package CI tests, including transitive ones.
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-lock.txt lib/pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-lock.txt lib/pyproject.toml pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements-lock.txt

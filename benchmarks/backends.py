@@ -39,8 +39,8 @@ BACKENDS = ("tensorflow", "jax")
 def book_models() -> list[str]:
     """The benchmark entries of kind "book" that train for epochs (not PCA or k-means), except
     the sweeps, which repeat a model timed under its own name."""
-    import sweeps
-    from registry import build
+    from benchmarks import sweeps
+    from benchmarks.registry import build
 
     repeats = {sweep.name for sweep in sweeps.SWEEPS}
     return [name for name, e in build().items()
@@ -73,7 +73,7 @@ def _time_every_fit(log: list) -> None:
 
 
 def child(name: str, epochs: int, limit: int | None) -> dict:
-    import run  # benchmarks/run.py
+    from benchmarks import run  # benchmarks/run.py
 
     import deep_unsupervised as du
 
@@ -96,8 +96,7 @@ def child(name: str, epochs: int, limit: int | None) -> dict:
 # -- the parent: every model, both backends side by side ------------------------------------
 def _records():
     """tools/records.py: the stamp every record carries (what it measured, and its hash)."""
-    sys.path.insert(0, str(HERE.parent / "tools"))
-    import records
+    from tools import records
 
     return records
 
@@ -167,7 +166,7 @@ def markdown_table(path: Path) -> str:
     seconds per epoch and first-epoch compile time, and the TF/JAX ratio (> 1: JAX faster)."""
     rows = ["| model | TensorFlow s/epoch | JAX s/epoch | TF/JAX | compile TF / JAX (s) |",
             "| --- | ---: | ---: | ---: | ---: |"]
-    from report import display_name
+    from benchmarks.report import display_name
 
     for r in json.loads(Path(path).read_text())["results"]:
         tf, jx = r["tensorflow"], r["jax"]

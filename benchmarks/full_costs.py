@@ -155,7 +155,7 @@ def measure(name: str) -> dict:
     """Count the full run's steps and time a few of them for recipe ``name``."""
     import keras
 
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     recipe = recipes.get(name)
     full = recipe.settings("full")
@@ -183,15 +183,14 @@ def measure(name: str) -> dict:
 
 def _records():
     """tools/records.py: the stamp every record carries (what it measured, and its hash)."""
-    sys.path.insert(0, str(ROOT.parent / "tools"))
-    import records
+    from tools import records
 
     return records
 
 
 def composite(name: str, rows: dict) -> dict:
     """A label-budget recipe: the sum of the recipes it trains (each at its full preset)."""
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     parts = [r for r in recipes.get(name).settings("full").representations if r in rows]
     steps = sum(rows[r]["steps"] for r in parts)
@@ -204,7 +203,7 @@ def composite(name: str, rows: dict) -> dict:
 
 def _changes(name: str) -> str:
     """The full preset's fields that differ from ``ci`` (epochs and batch size first)."""
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     recipe = recipes.get(name)
     ci, full = (dataclasses.asdict(recipe.settings(s)) for s in ("ci", "full"))
@@ -234,7 +233,7 @@ def markdown_table(path: Path = ROOT / "full_costs.json", mark_stale: bool = Fal
     For the appendix: with ``mark_stale``, a record marked stale (``tools/records.py``) has its
     hours followed by ‡ (the full preset changed after the estimate); without ``targets`` the
     published figures are left out of the table (:func:`targets_list` gives them as prose)."""
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     costs = {r["recipe"]: r for r in json.loads(Path(path).read_text())["recipes"]}
     head = "| recipe | full preset (changes from ci) | steps | est. CPU hours |"
@@ -250,7 +249,7 @@ def markdown_table(path: Path = ROOT / "full_costs.json", mark_stale: bool = Fal
 
 
 def _target(name: str) -> str:
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     target = recipes.get(name).target or "none"
     return "none" if target.startswith("none") else target
@@ -259,7 +258,7 @@ def _target(name: str) -> str:
 def targets_list() -> str:
     """A MyST definition list: each recipe whose full preset approaches a published figure, and
     that figure (the appendix's prose beside :func:`markdown_table` without targets)."""
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     lines = []
     for name in recipes.names():
@@ -282,7 +281,7 @@ def main(argv=None) -> int:
 
     du.configure_environment()
     os.environ["BOOK_SCALE"] = "full"  # recipes that train other recipes
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     names = args.model or recipes.names()
     rows = {}

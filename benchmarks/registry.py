@@ -1,7 +1,7 @@
 """The benchmarks: every recipe of the book that has a primary metric, then the sweeps.
 
 ``REGISTRY`` (name -> :class:`Entry`) is built by iterating the recipe registry
-(``deep_unsupervised.recipes``) in the book's order: a recipe is benchmarked when it names the
+(``deep_unsupervised.book.recipes``) in the book's order: a recipe is benchmarked when it names the
 test metric to plot and the direction in which that metric is better (``Recipe.primary`` and
 ``Recipe.direction``). The sweeps over seeds, β and training length (``sweeps.py``) follow, each
 after its recipe.
@@ -18,9 +18,9 @@ import time
 import types
 from typing import Callable
 
-from deep_unsupervised.recipes import DIRECTIONS
+from deep_unsupervised.book.recipes import DIRECTIONS
 
-# Published recipes that chapters quote as quality targets (deep_unsupervised.recipes.references).
+# Published recipes that chapters quote as quality targets (deep_unsupervised.book.recipes.references).
 REFERENCES = ("chollet-simple-ae", "chollet-deep-ae", "chollet-conv-ae", "keras-io-vae")
 
 
@@ -58,7 +58,7 @@ class Entry:
     name: str
     chapter: str          # the notebook that trains it (or, for a reference, quotes it)
     description: str
-    recipe: str           # the recipe whose settings it runs (deep_unsupervised.recipes)
+    recipe: str           # the recipe whose settings it runs (deep_unsupervised.book.recipes)
     primary: str          # the quality metric to plot
     direction: str        # "lower" or "higher": which way the primary metric is better
     kind: str             # "book" (a model of the book) or "reference" (a published recipe)
@@ -67,7 +67,7 @@ class Entry:
 
     def settings_at(self, scale: str | None = None) -> dict:
         """What the benchmark runs at ``scale``: its recipe's settings, plus a sweep's own."""
-        from deep_unsupervised import recipes
+        from deep_unsupervised.book import recipes
 
         return {**dataclasses.asdict(recipes.get(self.recipe).settings(scale)), **dict(self.extra)}
 
@@ -127,9 +127,9 @@ def build() -> dict[str, Entry]:
     sweeps over it (``sweeps.SWEEPS``)."""
     if REGISTRY:
         return REGISTRY
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
-    import sweeps
+    from benchmarks import sweeps
 
     chapters = _book_chapters()
     recipes.names()  # loads every recipe module

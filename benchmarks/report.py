@@ -5,7 +5,8 @@ test quality); ``tools/notebooks.py execute`` writes ``benchmarks/notebook_times
 chapter's execution time and peak memory). The appendix "Results at a glance"
 (``chapters/results.ipynb``) renders both with the functions here, so that no figure in it is typed
 by hand. This is repository tooling, not part of the ``deep_unsupervised`` package: the appendix
-imports it with ``sys.path.insert(0, "../benchmarks")``.
+imports it as ``from benchmarks import report`` (the repository's top folder is installed as the
+package ``deep-unsupervised-book``; see ``pyproject.toml``).
 
 Example:
     >>> bench = load_results("benchmarks/results.json")                 # doctest: +SKIP
@@ -106,7 +107,7 @@ class ResultsFileError(ValueError):
 
 def reference_scores() -> dict:
     """The published recipes' scores that chapters quote as targets: model -> (metric, value)."""
-    from deep_unsupervised.recipes.references import REFERENCE_SCORES
+    from deep_unsupervised.book.recipes.references import REFERENCE_SCORES
 
     return dict(REFERENCE_SCORES)
 

@@ -6,7 +6,7 @@
     python benchmarks/run.py --epochs 1 --limit 500     # every model, quickly (a smoke test)
     python benchmarks/run.py --json results.json        # all of them, also saved (merged by model)
 
-The benchmarks are the book's recipes (``deep_unsupervised.recipes``) that name a primary test
+The benchmarks are the book's recipes (``deep_unsupervised.book.recipes``) that name a primary test
 metric, in the book's order, and the sweeps of ``sweeps.py`` (``registry.py`` lists them); each is
 trained and evaluated with the recipe's own code and settings, as its chapter does. Results go to
 stdout, one JSON object per line; progress and logs go to stderr. Every result carries the stamp
@@ -27,10 +27,8 @@ import time
 import traceback
 from pathlib import Path
 
-from registry import Context, as_settings, build, with_epochs
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # tools/records.py
-import records  # noqa: E402
+from benchmarks.registry import Context, as_settings, build, with_epochs
+from tools import records
 
 REGISTRY = build()
 

@@ -47,8 +47,8 @@ class Sweep:
     after: str = "beta-vae-mnist-codes"
 
     def entry(self):
-        from deep_unsupervised import recipes
-        from registry import Entry
+        from deep_unsupervised.book import recipes
+        from benchmarks.registry import Entry
 
         chapter = f"chapters/{recipes.get(self.recipe).chapter}.ipynb"
         return Entry(self.name, chapter, self.description, self.recipe, self.primary,
@@ -57,13 +57,13 @@ class Sweep:
 
 def _recipe(name, ctx, s, **changes):
     """Recipe ``name``'s settings at the run's scale, with ``epochs`` from ``s`` and ``changes``."""
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     return dataclasses.replace(recipes.get(name).settings(ctx.scale), epochs=s.epochs, **changes)
 
 
 def _train(settings, data, ctx, label, callbacks=()):
-    from deep_unsupervised.recipes import beta_vae as R
+    from deep_unsupervised.book.recipes import beta_vae as R
 
     with ctx.training():
         model = R.train_beta_vae(settings, data, label=label, callbacks=callbacks)
@@ -83,7 +83,7 @@ def _summary(prefix: str, runs: list[dict], per_seed=("mig",)) -> dict:
 
 
 def _outcome(model, data, quality, epochs=None):
-    from registry import Outcome
+    from benchmarks.registry import Outcome
 
     return Outcome(params=model.count_params(), quality=quality, n_train=len(data.x_train),
                    n_test=len(data.x_test), epochs=epochs)
@@ -91,7 +91,7 @@ def _outcome(model, data, quality, epochs=None):
 
 def over_seeds(name: str, per_seed_all: bool):
     def run(s, ctx):
-        from deep_unsupervised.recipes import beta_vae as R
+        from deep_unsupervised.book.recipes import beta_vae as R
 
         data, runs, model = None, [], None
         for seed in SEEDS:
@@ -105,7 +105,7 @@ def over_seeds(name: str, per_seed_all: bool):
 
 
 def beta_sweep(s, ctx):
-    from deep_unsupervised.recipes import beta_vae as R
+    from deep_unsupervised.book.recipes import beta_vae as R
 
     data, quality, model = None, {}, None
     for beta in BETAS:
@@ -121,7 +121,7 @@ def beta_sweep(s, ctx):
 
 def mig_vs_steps(s, ctx):
     from deep_unsupervised import beta_vae as B
-    from deep_unsupervised.recipes import beta_vae as R
+    from deep_unsupervised.book.recipes import beta_vae as R
 
     settings = _recipe(RECIPE, ctx, s)
     data = R.load_shapes(settings, limit=ctx.limit)
@@ -146,7 +146,7 @@ def _longer(s):
 def annealed_vs_steps(s, ctx):
     from deep_unsupervised import beta_vae as B
     from deep_unsupervised import disentanglement as dis
-    from deep_unsupervised.recipes import beta_vae as R
+    from deep_unsupervised.book.recipes import beta_vae as R
 
     recipe_length = _recipe(ANNEALED, ctx, s)
     settings = _longer(recipe_length)
@@ -179,8 +179,8 @@ def dcgan_rates(s, ctx):
     """The DCGAN recipe, and the same with the DCGAN paper's equal learning rates (G's rate set
     to D's), over ``RATE_SEEDS``: the Fréchet distance and the last epoch's losses of each run,
     all scored by one feature classifier."""
-    from deep_unsupervised import recipes
-    from deep_unsupervised.recipes import dcgan as R
+    from deep_unsupervised.book import recipes
+    from deep_unsupervised.book.recipes import dcgan as R
 
     recipe, data, scorer, quality, model = recipes.get(DCGAN), None, None, {}, None
     for name, equal in (("book", False), ("equal", True)):

@@ -39,7 +39,7 @@ def train(seeds, cache: Path) -> None:
 
     import deep_unsupervised as du
     from deep_unsupervised import beta_vae as B
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     recipe = recipes.get(RECIPE)
     cache.mkdir(parents=True, exist_ok=True)
@@ -65,9 +65,9 @@ def control(cache: Path, seed: int = 0) -> None:
 
     import deep_unsupervised as du
     from deep_unsupervised import beta_vae as B
-    from deep_unsupervised import recipes
-    from deep_unsupervised.recipes.beta_vae import build_beta_vae
-    from deep_unsupervised.training import ProgressBar
+    from deep_unsupervised.book import recipes
+    from deep_unsupervised.book.recipes.beta_vae import build_beta_vae
+    from deep_unsupervised._backend.training import ProgressBar
 
     recipe = recipes.get(RECIPE)
     out = {}
@@ -116,9 +116,9 @@ def summarize(runs: dict, factors, n_rotations: int = 200) -> dict:
 def report(cache: Path, out: Path) -> dict:
     import numpy as np
 
-    from run import machine
+    from benchmarks.run import machine
 
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     runs, settings = {}, None
     for path in sorted(cache.glob("seed*.npz")):
@@ -130,8 +130,7 @@ def report(cache: Path, out: Path) -> dict:
         raise SystemExit(f"udr.py report: {len(runs)} cached seeds in {cache}; train some first")
     recipe = recipes.get(RECIPE)
     data = recipe.load(recipe.settings())
-    sys.path.insert(0, str(HERE.parent / "tools"))
-    from records import stamp  # noqa: E402
+    from tools.records import stamp
 
     controls = cache / "control.json"
     result = {"recipe": RECIPE, "settings": {k: v for k, v in settings.items() if k != "seed"},

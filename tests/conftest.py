@@ -1,8 +1,9 @@
 """Shared test fixtures: tiny IDX files written on the fly, and the real MNIST when available.
 
 The book's command-line tools (``tools/``) and benchmarks (``benchmarks/``) are scripts, run as
-``python tools/records.py``; their tests import them by module name (``import records``), as the
-scripts import their neighbours: ``pythonpath`` in pytest.ini puts both directories on the path.
+``python tools/records.py``, and packages too: their tests import them as the scripts import their
+neighbours (``from tools import records``), since requirements.txt installs the top folder's
+``pyproject.toml`` in editable mode.
 """
 
 import gzip
@@ -13,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deep_unsupervised import data, runtime
+from deep_unsupervised import data
+from deep_unsupervised._backend import runtime
 
 
 runtime.configure_environment()  # before any test imports Keras: quiet TensorFlow, CPU defaults

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from notebooks import ROOT, is_colab_cell, toc_notebooks
+from tools.notebooks import ROOT, is_colab_cell, toc_notebooks
 
 # BOOK_ASSIGNMENTS_DIR lets two checks run side by side (each needs its own course directory).
 COURSE = Path(os.environ.get("BOOK_ASSIGNMENTS_DIR", ROOT / "_assignments")).resolve()
@@ -110,7 +110,7 @@ def api():
                                             LimitOutput, SaveAutoGrades)
         from traitlets.config import Config
 
-        from shared_kernel import SharedKernelExecute
+        from tools.shared_kernel import SharedKernelExecute
 
         # nbgrader runs `alembic heads` (a subprocess, from PATH) every time it opens the gradebook,
         # dozens of times per chapter; the answer is fixed by the installed nbgrader: ask it once.
@@ -196,7 +196,7 @@ def grades(name: str, student: str) -> tuple[float, float, list[str]]:
 
 
 def check(only: list[str] | None = None) -> int:
-    from shared_kernel import shutdown_shared_kernel
+    from tools.shared_kernel import shutdown_shared_kernel
 
     try:
         return _check(only)

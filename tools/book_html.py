@@ -73,7 +73,7 @@ def default_colour_mode(app, config) -> None:
 
 
 def _front_door():
-    import front_door  # tools/ is on the path: _config.yml loads this file as a local extension
+    from tools import front_door  # tools/ is on the path: _config.yml loads this file as a local extension
 
     return front_door
 

@@ -25,7 +25,7 @@ What the reader sees of figures and code (issue 31 item 4, issue 34 item 2):
   column; tools/hygiene.py counts the same in characters);
 - for every figure image, its displayed width against its natural width, and the size at which its
   smallest text is shown: the book's style sets no text below SMALLEST_FONT_PT points at DPI dots
-  per inch (lib/deep_unsupervised/plotting.py), so that text is shown at
+  per inch (lib/deep_unsupervised/book/plotting.py), so that text is shown at
   SMALLEST_FONT_PT * DPI / 72 * density * displayed / natural CSS pixels (density 2 for a 2x PNG,
   whose width attribute is half its pixel width; 1 otherwise). It fails below TEXT_FLOOR_PX (12 px = 9 pt) on
   the desktop; on a phone it is reported (a tap opens the figure at full size).
@@ -202,7 +202,7 @@ def find_chromium() -> str:
 
 def default_pages() -> list[str]:
     """Every page of _toc.yml, as built HTML paths."""
-    from notebooks import toc_files
+    from tools.notebooks import toc_files
 
     return [str(p.relative_to(ROOT).with_suffix(".html")) for p in toc_files()]
 
@@ -317,7 +317,7 @@ def check_page(browser, base: str, rel: str) -> tuple[list[str], str]:
             page.wait_for_timeout(400)
             problems += screenshots(page, rel)
         if page.query_selector(".du-explorer"):  # latent-space explorers (T2's browser_features)
-            from browser_features import check_explorers
+            from tools.browser_features import check_explorers
 
             problems += check_explorers(page, f"{base}/{rel}")  # reloads the page
         problems = [e for e in errors] + problems
@@ -397,7 +397,7 @@ def main(pages: list[str]) -> int:
 
     if not (HTML / "index.html").exists():
         raise SystemExit(f"{HTML / 'index.html'} not found: build the book first (make book)")
-    from deep_unsupervised import plotting
+    from deep_unsupervised.book import plotting
 
     if (plotting.SMALLEST_FONT_PT, plotting.DPI) != (SMALLEST_FONT_PT, DPI):
         raise SystemExit("browser_check.py: SMALLEST_FONT_PT and DPI differ from plotting.py's")

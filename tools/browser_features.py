@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import sys
 
-from browser_check import CHROMIUM_ARGS, ROOT, find_chromium, serve
-from browser_check import HTML  # (BOOK_HTML=dir: another built book)
+from tools.browser_check import CHROMIUM_ARGS, ROOT, find_chromium, serve
+from tools.browser_check import HTML  # (BOOK_HTML=dir: another built book)
 SLIDES = ROOT / "_build" / "slides"
 
 

@@ -7,7 +7,7 @@
     python tools/full_scale.py table          # the README's table of those runs, from the JSON
 
 A run "passes" when every cell ran, so every assertion of the chapter held at its ``full``
-threshold (``du.recipes.per_scale``). A failed run is recorded too, with the failing cell and
+threshold (``du.book.recipes.per_scale``). A failed run is recorded too, with the failing cell and
 error, and its partly executed copy is kept in _build/full/ to read. The record names the number
 of training digits the loader found: an offline copy of MNIST may hold fewer than 60,000.
 """
@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import nbformat
-import notebooks
-import records
+from tools import notebooks
+from tools import records
 
 ROOT = Path(__file__).resolve().parent.parent
 

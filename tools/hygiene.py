@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import nbformat
 
-from prose_numbers import load_allowlist, unglued
+from tools.prose_numbers import load_allowlist, unglued
 
 MAX_LINE = 88
 HIDDEN_INPUT_TAGS = {"remove-input", "remove-cell"}
@@ -269,7 +269,7 @@ def rule_output_width(i, cell):
                     return
 
 
-# lib/deep_unsupervised/plotting.py SMALLEST_FONT_PT: no figure text below it (tests check they agree).
+# lib/deep_unsupervised/book/plotting.py SMALLEST_FONT_PT: no figure text below it (tests check they agree).
 SMALLEST_FONT_PT = 9
 SMALL_FONT = re.compile(r"\bfontsize\s*=\s*(?:(\d+(?:\.\d*)?)\b|[\"'](xx-small|x-small)[\"'])")
 
@@ -462,6 +462,6 @@ def budget_table(paths) -> str:
 if __name__ == "__main__":  # python tools/hygiene.py [NB ...]: the visible-code table
     import sys
 
-    from notebooks import toc_notebooks
+    from tools.notebooks import toc_notebooks
 
     print(budget_table([Path(p) for p in sys.argv[1:]] or toc_notebooks()))

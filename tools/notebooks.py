@@ -31,8 +31,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-import hygiene
-from hygiene import TF_LOG_PATTERNS  # noqa: F401  (re-exported)
+from tools import hygiene
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -189,7 +188,7 @@ def record_time(path: Path, seconds: float, peak_mb: float, times_file: Path = T
     stamped with the hash of the code cells that ran (``tools/records.py``)."""
     import json
 
-    import records
+    from tools import records
 
     data = json.loads(times_file.read_text()) if times_file.exists() else {}
     notebooks = data.get("notebooks", {})
@@ -309,7 +308,7 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--jobs", type=int, default=1,
                         help="nbval: how many notebooks are re-executed at once")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()  # `nbval --jobs 2 a.ipynb b.ipynb` works too
     targets = _targets(args)
     if not targets:
         print("no notebooks found", file=sys.stderr)

@@ -175,7 +175,7 @@ def print_pdf(html: Path, pdf: Path = PDF) -> dict:
     """Open the single page in headless Chromium, wait for maths and images, print it."""
     from playwright.sync_api import sync_playwright
 
-    from browser_check import CHROMIUM_ARGS, find_chromium, serve
+    from tools.browser_check import CHROMIUM_ARGS, find_chromium, serve
 
     server, port = serve(html)
     try:
@@ -251,7 +251,7 @@ def _wait_until_rendered(page) -> dict:
 
 def chapter_titles() -> list[str]:
     """Every page's title, from its first heading, in the book's order."""
-    from corrections import chapter_title, toc_files
+    from tools.corrections import chapter_title, toc_files
 
     return [chapter_title(p) for p in toc_files()]
 

@@ -104,7 +104,7 @@ def notebook_hash(notebook) -> str:
 
 def recipe_hash(name: str, scale: str) -> str | None:
     """The hash of recipe ``name``'s settings at ``scale``; ``None``: there is no such recipe."""
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     recipes.names()  # loads the registry
     if name not in recipes.REGISTRY:
@@ -121,9 +121,7 @@ def benchmark_hash(name: str, scale: str) -> str | None:
 
 
 def _benchmarks() -> dict:
-    if str(BENCHMARKS) not in sys.path:
-        sys.path.insert(0, str(BENCHMARKS))
-    import registry
+    from benchmarks import registry
 
     return registry.build()
 
@@ -209,7 +207,7 @@ def expected(kind: str) -> list[str]:
     if kind == "results":
         return list(_benchmarks())
     if kind == "notebook_times":
-        from notebooks import toc_notebooks
+        from tools.notebooks import toc_notebooks
 
         return [str(p.relative_to(ROOT)) for p in toc_notebooks()]
     return []

@@ -352,7 +352,7 @@ def exporter():
 
 
 def build(notebooks: list[Path], out: Path = OUT) -> list[Path]:
-    from corrections import chapter_title, toc_files
+    from tools.corrections import chapter_title, toc_files
 
     titles = {p.stem: chapter_title(p) for p in toc_files()}
     bib, export = bib_labels(), exporter()
@@ -379,7 +379,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    from corrections import toc_files
+    from tools.corrections import toc_files
 
     notebooks = args.notebooks or [p for p in toc_files() if p.suffix == ".ipynb"
                                    and p.stem != "results"]

@@ -5,7 +5,7 @@ Every builder returns an uncompiled :class:`Autoencoder`: a ``keras.Model`` whos
 ``model.encoder.predict(x)`` to get codes or ``model.decoder.predict(z)`` to decode them.
 Keyword defaults are the lecture's settings ("Autoencoder in Keras", "Deep autoencoder in Keras",
 "Convolutional autoencoder in Keras"); the layer names are the slides' variable names. The recipes
-in :mod:`deep_unsupervised.recipes.autoencoders` compile and fit them with the chapter's settings
+in :mod:`deep_unsupervised.book.recipes.autoencoders` compile and fit them with the chapter's settings
 (Adam with a cosine-decaying rate); :func:`train` does the same in one call.
 """
 
@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from .validation import check_array, check_float, check_int, check_ints, check_shape, invalid
+from ._backend.validation import check_array, check_float, check_int, check_ints, check_shape, invalid
 
 
 @keras.saving.register_keras_serializable(package="deep_unsupervised")
@@ -170,7 +170,7 @@ def train(model: keras.Model, x, target=None, *, loss: str, learning_rate: float
     """Fit ``model`` to reconstruct ``target`` from ``x``: Adam with a cosine-decaying rate.
 
     The rate starts at ``learning_rate`` and decays to zero along a cosine over the whole run.
-    This is :func:`deep_unsupervised.training.fit` with ``schedule="cosine"``.
+    This is :func:`deep_unsupervised._backend.training.fit` with ``schedule="cosine"``.
 
     Args:
         x: inputs; ``target`` defaults to ``x`` (plain reconstruction).
@@ -181,7 +181,7 @@ def train(model: keras.Model, x, target=None, *, loss: str, learning_rate: float
     Returns:
         The Keras ``History``.
     """
-    from .training import fit
+    from ._backend.training import fit
 
     target = x if target is None else target
     if len(target) != len(x):

@@ -24,7 +24,7 @@ import keras
 from keras import layers, ops
 
 from . import vae as V
-from .validation import check_float, check_int, check_shape, invalid
+from ._backend.validation import check_float, check_int, check_shape, invalid
 
 
 def beta_norm(beta, latent_dim, input_size) -> float:

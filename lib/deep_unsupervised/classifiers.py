@@ -12,7 +12,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from .validation import (check_array, check_float, check_int, check_ints, check_shape, described,
+from ._backend.validation import (check_array, check_float, check_int, check_ints, check_shape, described,
                          invalid)
 
 LOSS = "sparse_categorical_crossentropy"  # cross-entropy with integer labels
@@ -73,12 +73,12 @@ def four_class_problem(n: int = 2000, n_features: int = 7, spread: float = 2.5, 
 # Builders
 # --------------------------------------------------------------------------------------------
 def fit(model: keras.Model, x, y, **kwargs) -> keras.callbacks.History:
-    """Train a classifier of this module with :func:`deep_unsupervised.training.fit`.
+    """Train a classifier of this module with :func:`deep_unsupervised._backend.training.fit`.
 
     Cross-entropy on integer labels and accuracy; every other argument (``epochs``,
     ``batch_size``, ``learning_rate``, ``validation_data``, ``label``, ...) is passed on.
     """
-    from . import training
+    from ._backend import training
 
     return training.fit(model, x, y, loss=LOSS, metrics=["accuracy"], **kwargs)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_float, check_int, described, invalid
+from ._backend.validation import check_array, check_float, check_int, described, invalid
 
 
 def kmeans(x, k: int, n_init: int = 4, max_iter: int = 100, seed: int = 0, tol: float = 1e-6):

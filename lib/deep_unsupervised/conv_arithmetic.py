@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .validation import check_array, check_choice, check_int, described, invalid
+from ._backend.validation import check_array, check_choice, check_int, described, invalid
 
 PADDINGS = ("valid", "same")
 

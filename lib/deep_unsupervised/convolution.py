@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_int, described, invalid
+from ._backend.validation import check_array, check_int, described, invalid
 
 # The lecture's worked example (slides "Convolution example"): a 7x7 binary image of a diagonal
 # stroke, the "X"-shaped 3x3 kernel, and the 5x5 result printed on the slide.

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .validation import (check_array, check_choice, check_float, check_int, described, invalid,
+from ._backend.validation import (check_array, check_choice, check_float, check_int, described, invalid,
                          wrong_type)
 
 KINDS = ("gaussian", "masking", "salt_and_pepper")

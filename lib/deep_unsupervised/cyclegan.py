@@ -15,7 +15,7 @@ from keras import layers, ops
 
 from . import autodiff
 from .gan import TwoPlayerModel, _check_net
-from .validation import check_array, check_float, check_int, check_ints, described, invalid
+from ._backend.validation import check_array, check_float, check_int, check_ints, described, invalid
 
 
 def thicken_strokes(images, size=3):

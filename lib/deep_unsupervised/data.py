@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import described, invalid
+from ._backend.validation import described, invalid
 
 ENV_VAR = "BOOK_DATA_DIR"
 

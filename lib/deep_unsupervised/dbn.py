@@ -12,9 +12,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from . import training
+from ._backend import training
 from .rbm import RBM, check_visible, hinton_sgd
-from .validation import check_choice, check_float, check_int, check_ints, invalid
+from ._backend.validation import check_choice, check_float, check_int, check_ints, invalid
 
 
 class DBN:

@@ -17,8 +17,8 @@ import keras
 import numpy as np
 
 from .corruption import KINDS, check_rate, check_stddev, noise_layer
-from .validation import check_array, check_choice, check_float, check_int, check_ints
-from .validation import check_shape, invalid
+from ._backend.validation import check_array, check_choice, check_float, check_int, check_ints
+from ._backend.validation import check_shape, invalid
 
 
 def _check_image_shape(input_shape) -> tuple[int, int, int]:

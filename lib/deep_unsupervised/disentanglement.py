@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_choice, check_int, described, invalid
+from ._backend.validation import check_choice, check_int, described, invalid
 
 
 def discretize(z, n_bins: int = 20, strategy: str = "uniform") -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .metrics import squared_distances
-from .validation import check_array, check_float, check_int, described, invalid
+from ._backend.validation import check_array, check_float, check_int, described, invalid
 
 
 def _as_distribution(p, name):

@@ -14,7 +14,7 @@ import keras
 from keras import layers, ops
 
 from . import autodiff
-from .validation import check_choice, check_float, check_int, check_ints, invalid, wrong_type
+from ._backend.validation import check_choice, check_float, check_int, check_ints, invalid, wrong_type
 
 LOSSES = ("minimax", "non_saturating", "wasserstein")
 

@@ -14,8 +14,8 @@ import numpy as np
 from keras import ops
 
 from . import autodiff
-from .plotting import image_grid
-from .validation import check_array, check_float, check_int, described, invalid
+from .book.plotting import image_grid
+from ._backend.validation import check_array, check_float, check_int, described, invalid
 
 
 # --------------------------------------------------------------------------------------------

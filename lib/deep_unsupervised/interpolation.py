@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_int, invalid
+from ._backend.validation import check_array, check_int, invalid
 
 
 def lerp(a, b, steps: int = 7) -> np.ndarray:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
-from .validation import check_array, check_float, check_int, described, invalid
+from ._backend.validation import check_array, check_float, check_int, described, invalid
 
 LOG_2PI = np.log(2 * np.pi)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_float, check_int
+from ._backend.validation import check_array, check_float, check_int
 
 
 def spiral_curve(t, turns: float = 1.5) -> np.ndarray:

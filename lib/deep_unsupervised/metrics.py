@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 from scipy import linalg
 
-from .validation import check_array, check_int, check_ints, described, invalid, wrong_type
+from ._backend.validation import check_array, check_int, check_ints, described, invalid, wrong_type
 
 
 def squared_distances(a, b):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_choice, check_int, described, invalid
+from ._backend.validation import check_array, check_choice, check_int, described, invalid
 
 
 class PCA:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_array, check_int, check_ints, invalid
+from ._backend.validation import check_array, check_int, check_ints, invalid
 
 
 def standardiser(features_train):

@@ -23,7 +23,7 @@ import numpy as np
 from keras import ops
 
 from . import autodiff
-from .validation import check_array, check_float, check_int, described, invalid
+from ._backend.validation import check_array, check_float, check_int, described, invalid
 
 MAX_ENUMERATED_UNITS = 20  # 2**20 states: the most the exact functions will enumerate
 

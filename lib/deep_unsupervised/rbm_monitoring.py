@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 from . import rbm as R
-from .validation import check_array, check_int, invalid
+from ._backend.validation import check_array, check_int, invalid
 
 
 def bars_and_stripes(side: int = 3) -> np.ndarray:

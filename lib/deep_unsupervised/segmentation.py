@@ -14,7 +14,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .validation import check_array, check_float, check_int, check_ints, check_shape, invalid
+from ._backend.validation import check_array, check_float, check_int, check_ints, check_shape, invalid
 
 
 # -- data -----------------------------------------------------------------------------------------

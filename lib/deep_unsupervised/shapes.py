@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .validation import check_choice, check_int, described, invalid
+from ._backend.validation import check_choice, check_int, described, invalid
 
 FACTOR_NAMES = ("shape", "x", "y", "scale", "rotation")
 SHAPE_NAMES = ("ellipse", "square", "triangle")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from .validation import check_float, check_int, described, invalid
+from ._backend.validation import check_float, check_int, described, invalid
 
 SLOPES = {  # an activation's slope, written in terms of its output h
     "relu": lambda h: (h > 0).astype(float),

@@ -26,7 +26,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from .validation import (check_array, check_choice, check_float, check_int, check_ints,
+from ._backend.validation import (check_array, check_choice, check_float, check_int, check_ints,
                          check_shape, described, invalid, wrong_type)
 
 LIKELIHOODS = ("bernoulli", "gaussian")

@@ -21,7 +21,7 @@ import numpy as np
 from keras import ops
 
 from . import autodiff
-from .validation import check_array, check_float, check_int, invalid
+from ._backend.validation import check_array, check_float, check_int, invalid
 from .vae import VAE, kl_diag_gaussian
 
 

@@ -143,7 +143,7 @@ def test_train_is_cosine_decayed_adam_on_the_given_loss():
 
 
 def test_recipe_features_of_and_bad_name():
-    from deep_unsupervised.recipes import autoencoders as R
+    from deep_unsupervised.book.recipes import autoencoders as R
 
     x = np.random.default_rng(0).uniform(size=(3, 28, 28, 1)).astype("float32")
     assert R.features_of("pixels", None, x).shape == (3, 784)
@@ -155,7 +155,7 @@ def test_recipe_features_of_and_bad_name():
 
 def test_train_fits_the_given_target(monkeypatch):
     """Pins :func:`train`: a denoising use passes noisy inputs and clean targets to ``fit``."""
-    from deep_unsupervised import training
+    from deep_unsupervised._backend import training
 
     seen = {}
     real_fit = training.fit

@@ -116,7 +116,7 @@ def test_a_limited_load_renders_only_what_it_returns(monkeypatch):
     import dataclasses
 
     from deep_unsupervised import shapes
-    from deep_unsupervised.recipes import beta_vae as R
+    from deep_unsupervised.book.recipes import beta_vae as R
 
     monkeypatch.setattr(shapes, "make_shapes", None)   # the full grid must not be built
     s = dataclasses.replace(R.BETA_VAE.settings("full"), resolution=64)
@@ -130,7 +130,7 @@ def test_a_limited_load_renders_only_what_it_returns(monkeypatch):
 
 
 def test_beta_schedule_drops_beta_at_its_epoch_and_a_second_fit_has_a_fresh_adam(eager):
-    from deep_unsupervised.recipes import beta_vae as R
+    from deep_unsupervised.book.recipes import beta_vae as R
 
     s = R.AnnealedSettings(resolution=16, n_train=32, n_test=32, filters=4, dense_units=8,
                            beta=6.0, beta_final=1.5, final_epoch=1, epochs=3, batch_size=16)

@@ -108,7 +108,7 @@ def test_save_and_load_round_trip(tmp_path, build):
 
 # -- the DAE's training step (recipes.denoising.train_denoiser) ----------------------------------
 def _tiny_dae(noise_stddev=0.5):
-    from deep_unsupervised.recipes import denoising as R
+    from deep_unsupervised.book.recipes import denoising as R
 
     s = dataclasses.replace(R.DENOISING_AE.settings("ci"), noise_stddev=noise_stddev, filters=4,
                             epochs=1, batch_size=64, validation_split=0.0, learning_rate=1e-12)
@@ -164,7 +164,7 @@ def test_dae_step_loss_is_the_bernoulli_cross_entropy():
 
 
 def test_spiral_dae_step_is_squared_error_on_clean_points_with_cosine_decay():
-    from deep_unsupervised.recipes import denoising as R
+    from deep_unsupervised.book.recipes import denoising as R
 
     s = dataclasses.replace(R.SPIRAL_DAE.settings("ci"), hidden=(8,), epochs=2, batch_size=50)
     data = R.load_spiral(s, limit=100)

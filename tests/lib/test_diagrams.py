@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from deep_unsupervised import diagrams  # noqa: E402
+from deep_unsupervised.book import diagrams  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 # The list: one diagram per concept the lecture draws.
@@ -68,7 +68,7 @@ def test_draw_rejects_unknown_names():
 
 
 def test_diagrams_do_not_import_keras():
-    code = ("import sys; from deep_unsupervised import diagrams; diagrams.draw('gan_steps'); "
+    code = ("import sys; from deep_unsupervised.book import diagrams; diagrams.draw('gan_steps'); "
             "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from deep_unsupervised import explorer
+from deep_unsupervised.book import explorer
 
 
 def _grid(ny=5, nx=4, h=6, w=7):

@@ -10,7 +10,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from deep_unsupervised import autodiff, gan, training  # noqa: E402
+from deep_unsupervised import autodiff, gan  # noqa: E402
+from deep_unsupervised._backend import training  # noqa: E402
 
 
 def _weights(net):

@@ -25,7 +25,9 @@ def test_setup_rejects_bad_seed():
 def test_import_is_cheap_and_changes_nothing():
     """Importing the package loads no Keras/TensorFlow and sets no environment variable."""
     code = ("import os, sys; before = dict(os.environ); import deep_unsupervised as du; "
-            "from deep_unsupervised import data, pca, clustering, shapes, validation, recipes; "
+            "from deep_unsupervised import data, pca, clustering, shapes; "
+            "from deep_unsupervised._backend import validation; "
+            "from deep_unsupervised.book import recipes; "
             "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules, 'keras loaded'; "
             "assert dict(os.environ) == before, 'environment changed'")
     env = {"PATH": "/usr/bin:/bin"}

@@ -64,7 +64,7 @@ def test_segnet_output_and_one_training_step():
     model = S.segnet(input_shape=(16, 16, 1), filters=(4, 8))
     assert not model.compiled
     assert model.predict(images, verbose=0).shape == (8, 16, 16, 1)
-    loss = du.training.fit(model, images, masks, epochs=1, batch_size=8, progress=False,
+    loss = du.fit(model, images, masks, epochs=1, batch_size=8, progress=False,
                            loss="binary_crossentropy").history["loss"][0]
     assert np.isfinite(loss)
 
@@ -100,8 +100,8 @@ def test_segnet_recipe_step_fits_the_masks_with_cross_entropy(monkeypatch, eager
     """Fails if the targets are not the masks, or the likelihood is swapped."""
     import dataclasses
 
-    from deep_unsupervised import training
-    from deep_unsupervised.recipes import denoising as R
+    from deep_unsupervised._backend import training
+    from deep_unsupervised.book.recipes import denoising as R
 
     s = dataclasses.replace(R.SEGNET.settings("ci"), size=16, filters=(2, 4), epochs=1,
                             batch_size=16)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from deep_unsupervised.selfcheck import AnswerError, check
+from deep_unsupervised.book.selfcheck import AnswerError, check
 
 
 def test_correct_answer_passes(capsys):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import deep_unsupervised as du
-from deep_unsupervised import training
+from deep_unsupervised._backend import training
 
 
 def _tiny_model():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from deep_unsupervised import validation as V
+from deep_unsupervised._backend import validation as V
 
 
 def test_numpy_scalars_are_numbers():

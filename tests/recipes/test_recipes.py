@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deep_unsupervised import recipes
+from deep_unsupervised.book import recipes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,7 +136,7 @@ def _code_and_outputs(notebook: Path) -> tuple[str, str]:
 
 
 def _book_entries():
-    from registry import build
+    from benchmarks.registry import build
 
     return [e for e in build().values() if e.kind == "book"]
 

@@ -7,9 +7,9 @@ import types
 import numpy as np
 import pytest
 
-from deep_unsupervised import recipes
-from deep_unsupervised.recipes import dcgan as dc
-from deep_unsupervised.recipes import gan_framework as gf
+from deep_unsupervised.book import recipes
+from deep_unsupervised.book.recipes import dcgan as dc
+from deep_unsupervised.book.recipes import gan_framework as gf
 
 
 def _rate(optimizer):

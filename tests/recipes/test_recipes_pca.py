@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from deep_unsupervised import data as du_data
-from deep_unsupervised import recipes
+from deep_unsupervised.book import recipes
 from deep_unsupervised.clustering import assign, cluster_purity
 
 

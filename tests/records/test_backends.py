@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import backends  # (benchmarks/backends.py)
+from benchmarks import backends  # (benchmarks/backends.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 

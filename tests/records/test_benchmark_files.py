@@ -3,12 +3,12 @@ stamped. Whether each record is still current is `make check-records` (tools/rec
 
 from pathlib import Path
 
-from deep_unsupervised.recipes.references import REFERENCE_SCORES
+from deep_unsupervised.book.recipes.references import REFERENCE_SCORES
 
-from report import load_notebook_times, load_results
-from registry import build
-import records
-from notebooks import toc_notebooks
+from benchmarks.report import load_notebook_times, load_results
+from benchmarks.registry import build
+from tools import records
+from tools.notebooks import toc_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ import deep_unsupervised as du
 from conftest import write_idx
 from deep_unsupervised import data
 
-import run as bench
-from registry import build, count_weights, with_epochs
+from benchmarks import run as bench
+from benchmarks.registry import build, count_weights, with_epochs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +90,7 @@ def test_every_entry_names_an_existing_chapter_and_a_metric_direction():
 
 
 def test_the_registry_is_the_recipes_with_a_primary_metric_then_the_sweeps():
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     primary = {n for n in recipes.names() if recipes.get(n).primary is not None}
     assert {e.recipe for e in REGISTRY.values()} <= set(recipes.names())

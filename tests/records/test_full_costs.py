@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deep_unsupervised import recipes
+from deep_unsupervised.book import recipes
 
-import full_costs
+from benchmarks import full_costs
 
 ROOT = Path(__file__).resolve().parents[2]
 

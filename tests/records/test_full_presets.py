@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from deep_unsupervised import data as du_data
-from deep_unsupervised import recipes
+from deep_unsupervised.book import recipes
 
 LIMIT = 10  # the fewest the loaders allow: one labelled digit per class, k-means' k = 10
 SECONDS_PER_RECIPE = 30  # a preset that generates or loads huge data before the limit fails

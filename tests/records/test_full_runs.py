@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import full_scale
+from tools import full_scale
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import records
+from tools import records
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,7 +110,7 @@ def test_an_unstamped_record_is_marked_with_its_subject(times_file):
 
 
 def test_recipe_and_benchmark_subjects_hash_their_settings():
-    from deep_unsupervised import recipes
+    from deep_unsupervised.book import recipes
 
     s = recipes.get("vae-2").settings("ci")
     assert records.current_hash({"recipe": "vae-2", "scale": "ci"}) == records.settings_hash(s)

@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-import report_sweeps as S
+from benchmarks import report_sweeps as S
 
 BUDGET = {"model": "label-budget", "quality": {
     "pixels@1": 0.38, "pixels@1_sd": 0.02, "pixels@10": 0.75, "pixels@10_sd": 0.01,

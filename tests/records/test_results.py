@@ -6,7 +6,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-import report as R
+from benchmarks import report as R
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,7 +106,7 @@ def test_settings_table_has_the_details(results_file):
 
 
 def test_every_benchmark_has_a_display_name():
-    from registry import build
+    from benchmarks.registry import build
 
     assert set(build()) <= set(R.DISPLAY_NAMES), set(build()) - set(R.DISPLAY_NAMES)
     assert len(set(R.DISPLAY_NAMES.values())) == len(R.DISPLAY_NAMES)

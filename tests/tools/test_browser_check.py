@@ -36,7 +36,7 @@ PAGE = """<html><body><main><article class="bd-article" style="width:757px">
 def test_missing_figures_wide_code_and_small_figure_text_fail(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    import browser_check
+    from tools import browser_check
 
     (tmp_path / "page.html").write_text(PAGE.format(big=_png(1400, 200), wide="x = 1  # " + "y" * 150))
     server, port = browser_check.serve(tmp_path)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-import corrections as C
+from tools import corrections as C
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@
 
 import json
 
-import notebooks
+from tools import notebooks
 
 
 def test_longest_recorded_notebook_runs_first(tmp_path):

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import front_door
-import pdf as P
+from tools import front_door
+from tools import pdf as P
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +37,7 @@ def browser_page():
     """One headless Chromium for the module's tests (starting it is most of their time)."""
     from playwright.sync_api import sync_playwright
 
-    from browser_check import CHROMIUM_ARGS, find_chromium
+    from tools.browser_check import CHROMIUM_ARGS, find_chromium
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
@@ -155,7 +155,7 @@ def test_the_built_book_pdf():
     """`make pdf` output: every check above, on the whole book."""
     if not P.PDF.exists():
         pytest.skip("no PDF built (make pdf)")
-    from corrections import toc_files
+    from tools.corrections import toc_files
 
     if max(p.stat().st_mtime for p in toc_files()) > P.PDF.stat().st_mtime:
         pytest.skip("the PDF is older than the chapters: rebuild it with make pdf")

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from notebooks import colab_cell_source, is_colab_cell, toc_notebooks
+from tools.notebooks import colab_cell_source, is_colab_cell, toc_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,10 +18,10 @@ def requirement_lines():
             yield line
 
 
-def test_every_requirement_is_pinned_or_the_local_package():
+def test_every_requirement_is_pinned_or_a_local_package():
     for line in requirement_lines():
         spec = line.split(";")[0].strip()
-        assert spec == "-e ./lib" or re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.+\-]*", spec), line
+        assert spec in ("-e ./lib", "-e .") or re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.+\-]*", spec), line
 
 
 def test_binder_runtime_names_a_python_version():
@@ -56,8 +56,8 @@ def test_colab_cell_follows_the_repository_setting():
 
 # --- hygiene rules (tools/hygiene.py, tools/prose_numbers.py) and the HTML extension ----------
 
-import hygiene  # noqa: E402  (the section of the file it tests)
-import prose_numbers  # noqa: E402
+from tools import hygiene  # noqa: E402  (the section of the file it tests)
+from tools import prose_numbers  # noqa: E402
 
 
 def _flagged(markdown):
@@ -211,7 +211,7 @@ def test_the_chapter_budget_of_visible_code_fails_above_it(tmp_path):
 
 
 def test_figure_text_is_never_set_below_the_smallest_font():
-    from deep_unsupervised import plotting
+    from deep_unsupervised.book import plotting
 
     assert hygiene.SMALLEST_FONT_PT == plotting.SMALLEST_FONT_PT
     assert _rules(_code_cell("ax.legend(fontsize=7)")) == {"small-font"}
@@ -287,7 +287,7 @@ def test_tidy_tags_assert_only_cells(tmp_path):
 
 
 def test_nbgrader_markers_are_stripped_from_rendered_solutions():
-    import book_html
+    from tools import book_html
 
     source = ("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
               "# YOUR CODE HERE\nraise NotImplementedError()\n### BEGIN HIDDEN TESTS\nassert f(1) == 2\n"
@@ -298,7 +298,7 @@ def test_nbgrader_markers_are_stripped_from_rendered_solutions():
 def test_bibliography_labels_are_author_year():
     from pybtex.database import Entry, Person
 
-    import book_html
+    from tools import book_html
 
     book_html.register_author_year_labels()
     from pybtex.plugin import find_plugin
@@ -326,7 +326,7 @@ def test_shared_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
     """tools/assignments.py autogrades in one kernel: nothing of one notebook reaches the next."""
     import nbformat
 
-    from shared_kernel import SharedKernelExecute, shutdown_shared_kernel
+    from tools.shared_kernel import SharedKernelExecute, shutdown_shared_kernel
 
     first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import os\nsecret = 42\nprint(os.getpid())")])
@@ -363,7 +363,7 @@ def test_front_door_cards_come_from_the_chapters(tmp_path):
     import nbformat
     from PIL import Image
 
-    import front_door
+    from tools import front_door
 
     buffer = io.BytesIO()
     Image.new("RGB", (800, 200), "white").save(buffer, format="PNG")
@@ -402,7 +402,7 @@ def test_front_door_cards_come_from_the_chapters(tmp_path):
 
 
 def test_the_home_page_has_the_card_marker_and_a_start_link():
-    import front_door
+    from tools import front_door
 
     text = (ROOT / "index.md").read_text()
     assert front_door.MARKER in text and "chapters/unsupervised_learning" in text

@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
-import slides as S
+from tools import slides as S
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ import shutil
 import numpy as np
 import pytest
 
-import browser_features as F
-import slides as S
+from tools import browser_features as F
+from tools import slides as S
 
 pytestmark = pytest.mark.skipif(
     not (S.REVEAL / "dist" / "reveal.js").exists()
@@ -43,7 +43,7 @@ SLIDES = [
 def test_each_planted_problem_fails(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from browser_check import CHROMIUM_ARGS, find_chromium, serve
+    from tools.browser_check import CHROMIUM_ARGS, find_chromium, serve
 
     shutil.copytree(S.REVEAL / "dist", tmp_path / "reveal.js" / "dist",
                     ignore=shutil.ignore_patterns("*.map", "*.esm.js"))

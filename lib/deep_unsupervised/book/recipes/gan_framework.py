@@ -48,7 +48,7 @@ class ToyGANSettings:
 
 def centres(s):
     """The mode centres of the settings' mixture, ``(k, 2)``."""
-    from .. import divergences as dv
+    from deep_unsupervised import divergences as dv
 
     if s.data == "grid":
         return dv.grid_centres(s.side, s.spacing)
@@ -64,7 +64,7 @@ class Mixture(Split):
 
 def load_mixture(s, limit=None):
     """``n_train`` points of the mixture (data seed 0) and its centres."""
-    from .. import divergences as dv
+    from deep_unsupervised import divergences as dv
 
     n = capped(s.n_train, limit)
     return Mixture(x_train=dv.gaussian_mixture(n, centres(s), s.std, seed=0), centres=centres(s))
@@ -78,9 +78,9 @@ def train_toy_gan(s, data, *, callbacks=(), label=None):
     import keras
     import numpy as np
 
-    from .. import divergences as dv
-    from .. import gan
-    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
+    from deep_unsupervised import divergences as dv
+    from deep_unsupervised import gan
+    from deep_unsupervised import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
     class Coverage(keras.callbacks.Callback):
         def __init__(self):

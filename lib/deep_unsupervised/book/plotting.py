@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
-from .validation import described, invalid, wrong_type
+from .._backend.validation import described, invalid, wrong_type
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies. Black is left out of the line cycle (it is the text colour).

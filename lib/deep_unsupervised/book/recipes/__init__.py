@@ -9,7 +9,7 @@ A recipe has two presets of its settings (a frozen dataclass):
 chosen by the ``scale`` argument or, when it is not given, by the environment variable
 ``BOOK_SCALE`` (``ci`` when unset). A chapter uses a recipe like this::
 
-    recipe = du.recipes.get("vae-2")
+    recipe = du.book.recipes.get("vae-2")
     s = recipe.settings()              # VAESettings(latent_dim=2, ..., epochs=20): shown in the book
     data = recipe.load(s)              # what the experiment trains and tests on
     model = recipe.train(s, data)      # seeded; chapter and benchmark share this one function
@@ -26,7 +26,7 @@ import os
 import pkgutil
 from typing import Any, Callable, Mapping
 
-from ..validation import check_choice, check_int, described, invalid, wrong_type
+from ..._backend.validation import check_choice, check_int, described, invalid, wrong_type
 
 SCALES = ("ci", "full")
 SCALE_VARIABLE = "BOOK_SCALE"
@@ -154,7 +154,7 @@ class Recipe:
 def per_scale(ci, full, scale: str | None = None):
     """``ci`` or ``full``, whichever belongs to the current scale: a chapter's threshold per scale.
 
-    A chapter's assert reads, for example, ``assert acc > du.recipes.per_scale(ci=0.95, full=0.98)``.
+    A chapter's assert reads, for example, ``assert acc > du.book.recipes.per_scale(ci=0.95, full=0.98)``.
     """
     return {"ci": ci, "full": full}[current_scale(scale)]
 

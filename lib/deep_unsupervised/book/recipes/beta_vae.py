@@ -86,7 +86,7 @@ def load_shapes(s, limit: int | None = None):
     """
     import numpy as np
 
-    from .. import shapes
+    from deep_unsupervised import shapes
 
     if limit is not None and limit < s.n_test + s.n_train:
         pool = _sampled_shapes(s.resolution, 2 * limit)
@@ -105,7 +105,7 @@ def _sampled_shapes(resolution: int, n: int, seed: int = 0):
     """``n`` distinct images of random factor combinations, rendering only those."""
     import numpy as np
 
-    from .. import shapes
+    from deep_unsupervised import shapes
 
     rng = np.random.default_rng(seed)
     sizes = np.array([len(v) for v in shapes.factor_grid().values()])
@@ -125,7 +125,7 @@ def build_beta_vae(s):
     """The untrained model of settings ``s``, seeded by ``s.seed``."""
     import keras
 
-    from .. import beta_vae as B
+    from deep_unsupervised import beta_vae as B
 
     keras.utils.set_random_seed(s.seed)
     shape = (s.resolution, s.resolution, 1)
@@ -143,8 +143,8 @@ def train_beta_vae(s, data, *, callbacks=(), label=None, model=None):
     """
     import keras
 
-    from .. import beta_vae as B
-    from ..training import ProgressBar
+    from deep_unsupervised import beta_vae as B
+    from deep_unsupervised import ProgressBar
 
     schedule, stops, start = {0: s.beta}, [s.epochs], 0
     if isinstance(s, AnnealedSettings) and s.final_epoch < s.epochs:
@@ -170,9 +170,9 @@ def evaluate_beta_vae(s, model, data) -> dict:
     the best and second-best normalised MI of a code element."""
     import numpy as np
 
-    from .. import beta_vae as B
-    from .. import disentanglement as dis
-    from .. import shapes
+    from deep_unsupervised import beta_vae as B
+    from deep_unsupervised import disentanglement as dis
+    from deep_unsupervised import shapes
 
     z, kl = B.codes(model, data.x_test)
     terms = model.evaluate(data.x_test, batch_size=1000, verbose=0, return_dict=True)
@@ -243,7 +243,7 @@ class MNISTCodeSettings:
 
 def load_digits(s, limit: int | None = None):
     """The first ``n_train`` training digits (grey levels in [0, 1]) and every test digit."""
-    from .. import data
+    from deep_unsupervised import data
 
     cap = capped(s.n_train, limit)
     mnist = data.load_mnist()
@@ -255,8 +255,8 @@ def train_digit_codes(s, data, *, callbacks=(), label=None):
     """One dense β-VAE per β of ``s`` on ``data.x_train``; returns ``{beta: model}``."""
     import keras
 
-    from .. import vae as V
-    from ..training import ProgressBar
+    from deep_unsupervised import vae as V
+    from deep_unsupervised import ProgressBar
 
     models = {}
     for beta in s.betas:

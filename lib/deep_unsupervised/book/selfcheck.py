@@ -5,7 +5,7 @@ when the mistake is a common one: a wrong shape or a transposed matrix, NaNs, a 
 constant factor (a forgotten ½, σ² used for σ), an offset, or a few wrong entries.
 
 Example:
-    >>> from deep_unsupervised.selfcheck import check
+    >>> from deep_unsupervised.book.selfcheck import check
     >>> check("KL divergence", 2.0, 1.0)                           # doctest: +SKIP
     AnswerError: KL divergence: your value is 2 times the expected one (a missing or extra factor?)
 """

@@ -7,7 +7,7 @@ to its function, the chapter that introduces the concept, and a suggested captio
 ``mystnb.figure.caption``), so maths in them is written ``$...$``; alt text is plain text. NumPy and Matplotlib only: no Keras import.
 
 Example:
-    >>> from deep_unsupervised import diagrams
+    >>> from deep_unsupervised.book import diagrams
     >>> fig = diagrams.draw("autoencoder")
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..validation import invalid
+from ..._backend.validation import invalid
 from . import autoencoders, generative, networks
 
 
@@ -206,7 +206,7 @@ def figure_label(name: str) -> str:
 def cell_metadata(name: str, caption: str | None = None, alt: str | None = None) -> dict:
     """Notebook cell metadata showing diagram ``name`` as a numbered figure with alt text.
 
-    The cell's source is ``du.diagrams.draw("<name>")``; the metadata hides that source
+    The cell's source is ``du.book.diagrams.draw("<name>")``; the metadata hides that source
     (``remove-input``) and gives myst-nb the caption, the label (:func:`figure_label`) and the
     alt text. ``caption``/``alt`` override the registered ones.
     """

@@ -65,10 +65,10 @@ def _chollet_model(s):
 
 def train_chollet(s, data, *, callbacks=(), label=None):
     """The post's training: Adam, binary cross-entropy, shuffled batches, test digits monitored."""
-    from .. import training
+    import deep_unsupervised as du
 
     model = _chollet_model(s)
-    training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+    du.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, loss=s.loss, callbacks=callbacks,
                  validation_data=(data.x_test, data.x_test), label=label or model.name)
     return model
@@ -125,7 +125,7 @@ def load_binarised(s, limit: int | None = None):
     """Binarised MNIST (training digits only unless ``include_test_in_training``)."""
     import numpy as np
 
-    from .. import data
+    from deep_unsupervised import data
 
     mnist = data.load_mnist(binarize=s.binarize)
     x_train, x_test = mnist.x_train[:limit], mnist.x_test[:limit]
@@ -136,11 +136,12 @@ def load_binarised(s, limit: int | None = None):
 
 def train_keras_io_vae(s, data, *, callbacks=(), label=None):
     """The example's VAE, fitted with Adam at its default rate."""
-    from .. import training, vae as V
+    from deep_unsupervised import vae as V
+    import deep_unsupervised as du
 
     model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim),
                   V.conv_decoder(latent_dim=s.latent_dim), seed=s.seed)
-    training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+    du.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, callbacks=callbacks, label=label or "keras-io-vae")
     return model
 

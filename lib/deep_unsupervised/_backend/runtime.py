@@ -77,7 +77,7 @@ def setup(seed: int = 0, style: bool = True) -> None:
 
     Args:
         seed: seeds Python's ``random``, NumPy's global generator and Keras (and so TensorFlow).
-        style: apply the book's Matplotlib style (:func:`deep_unsupervised.plotting.set_style`).
+        style: apply the book's Matplotlib style (:func:`deep_unsupervised.book.plotting.set_style`).
     """
     seed = check_int("seed", seed, low=0)
     configure_environment()
@@ -89,7 +89,7 @@ def setup(seed: int = 0, style: bool = True) -> None:
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)
     if style:
-        from .plotting import set_style
+        from ..book.plotting import set_style
 
         set_style()
     _inline_figures()
@@ -102,7 +102,7 @@ def _inline_figures() -> None:
     Without it, a chapter whose first figure is a ``Figure`` returned by a cell (not drawn through
     ``pyplot``) shows the text ``<Figure size ...>`` instead of the image: the inline backend, and
     with it the image formatter, would load only at the first ``pyplot`` call. Figures are saved
-    as 2x PNGs (:func:`deep_unsupervised.plotting.figure_png`).
+    as 2x PNGs (:func:`deep_unsupervised.book.plotting.figure_png`).
     """
     try:
         from IPython import get_ipython
@@ -113,7 +113,7 @@ def _inline_figures() -> None:
         shell.run_line_magic("matplotlib", "inline")
         from matplotlib.figure import Figure
 
-        from .plotting import figure_png
+        from ..book.plotting import figure_png
 
         # PNGs at twice the resolution in a 256-colour palette, tagged with their 1x size: sharp
         # on high-density screens and when a reader taps a figure open on a phone.
@@ -122,7 +122,7 @@ def _inline_figures() -> None:
 
 def _scale_banner() -> None:
     """Print which scale and backend a chapter runs at, unless they are the defaults (ci, TF)."""
-    from .recipes import current_scale, describe_scale
+    from ..book.recipes import current_scale, describe_scale
 
     if current_scale() != "ci" or os.environ.get("KERAS_BACKEND") != "tensorflow":
         print(describe_scale())

@@ -35,7 +35,7 @@ class DescribedDigits(Split):
 
 def load_digits(s, limit: int | None = None):
     """The first ``n_train`` training digits (flattened) with their labels, and the test set."""
-    from .. import data
+    from deep_unsupervised import data
 
     mnist = data.load_mnist(flatten=True)
     n = capped(s.n_train, limit)
@@ -51,8 +51,8 @@ def cluster_digits(s, data, *, callbacks=(), label=None):
         A namespace with ``pca``, ``codes`` (the training codes), ``clusters``, ``centres``
         and ``inertia``.
     """
-    from ..clustering import kmeans
-    from ..pca import PCA
+    from deep_unsupervised.clustering import kmeans
+    from deep_unsupervised.pca import PCA
 
     pca = PCA(m=s.pca_m).fit(data.x_train)
     codes = pca.encode(data.x_train)
@@ -63,7 +63,7 @@ def cluster_digits(s, data, *, callbacks=(), label=None):
 
 def evaluate_purity(s, model, data) -> dict:
     """Purity of the training clusters, and of the test digits assigned to the nearest centre."""
-    from ..clustering import assign, cluster_purity
+    from deep_unsupervised.clustering import assign, cluster_purity
 
     test_clusters = assign(model.pca.encode(data.x_test), model.centres)
     return {"purity": float(cluster_purity(model.clusters, data.y_train)),

@@ -36,7 +36,7 @@ class RBMSettings:
 
 def load_binarised(s, limit: int | None = None):
     """Binarised, flattened digits (only ``digit`` if set), split into fit and held-out parts."""
-    from .. import data as D
+    from deep_unsupervised import data as D
 
     mnist = D.load_mnist(flatten=True, binarize=True)
     x = mnist.x_train if s.digit is None else mnist.x_train[mnist.y_train == s.digit]
@@ -51,8 +51,8 @@ def load_binarised(s, limit: int | None = None):
 
 def train_rbm(s, data, *, callbacks=(), label=None):
     """An RBM with visible biases from the data's log-odds, trained by CD-k (SGD, momentum)."""
-    from .. import rbm as R
-    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup
+    from deep_unsupervised import rbm as R
+    from deep_unsupervised import STEPS_PER_EXECUTION, ProgressBar, backup
 
     model = R.RBM(n_visible=data.x_train.shape[1], n_hidden=s.n_hidden, k=s.k,
                   weight_decay=s.weight_decay, seed=s.seed).init_visible_bias(data.x_train)
@@ -128,7 +128,7 @@ class PretrainingData(Split):
 
 def load_pretraining_data(s, limit: int | None = None):
     """All binarised training digits (unlabelled, for the DBN) and a labelled subset."""
-    from .. import data as D
+    from deep_unsupervised import data as D
 
     mnist = D.load_mnist(flatten=True, binarize=True)
     x = mnist.x_train[:limit]
@@ -143,7 +143,7 @@ def pretrain_dbn(s, data, *, label="DBN layer"):
     """The DBN: one RBM per hidden layer, trained greedily on the unlabelled digits."""
     import keras
 
-    from ..dbn import greedy_pretrain
+    from deep_unsupervised.dbn import greedy_pretrain
 
     keras.utils.set_random_seed(s.seeds[0])
     return greedy_pretrain(data.x_unlabelled, hidden_sizes=s.hidden_sizes,
@@ -161,8 +161,8 @@ def train_classifier(s, data, *, dbn=None, seed=None, callbacks=(), label=None):
     """
     import keras
 
-    from .. import classifiers
-    from ..dbn import classifier_from_dbn, mlp_classifier
+    from deep_unsupervised import classifiers
+    from deep_unsupervised.dbn import classifier_from_dbn, mlp_classifier
 
     seed = s.seeds[0] if seed is None else seed
     if s.start == "dbn":

@@ -25,7 +25,7 @@ class CNNSettings:
 
 def train_cnn(s, data, *, callbacks=(), label=None):
     """The seeded CNN (two conv + max-pool blocks, Dense, softmax), trained with Adam."""
-    from .. import classifiers
+    from deep_unsupervised import classifiers
 
     model = classifiers.small_cnn(filters=s.filters, kernel_size=s.kernel_size, dense=s.dense)
     classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..validation import invalid
+from ..._backend.validation import invalid
 from . import Recipe, Split, register
 
 _SOURCE_LECTURE = ("the lecture's Keras code (\"Autoencoder in Keras\" slides), for whose models "
@@ -85,7 +85,7 @@ def load_mnist(s, limit: int | None = None):
         A :class:`Split` whose ``x_val`` is the first ``n_val`` test digits (monitored per epoch
         only). ``limit`` caps every array.
     """
-    from .. import data
+    from deep_unsupervised import data
 
     mnist = data.load_mnist(flatten=not _images(s))
     n_train = getattr(s, "n_train", None)
@@ -105,14 +105,14 @@ def flattened(data):
 
 def train_pca(s, data, *, callbacks=(), label=None):
     """PCA(m) fitted to the training digits (the linear baseline of the chapter)."""
-    from ..pca import PCA
+    from deep_unsupervised.pca import PCA
 
     return PCA(s.m).fit(data.x_train)
 
 
 def build_autoencoder(s):
     """The uncompiled autoencoder that settings ``s`` describe."""
-    from .. import autoencoders
+    from deep_unsupervised import autoencoders
 
     if isinstance(s, LinearAESettings):
         return autoencoders.linear_autoencoder(input_dim=784, code_dim=s.code_dim)
@@ -128,7 +128,8 @@ def train_autoencoder(s, data, *, callbacks=(), label=None):
     Returns:
         The trained model; its ``history`` attribute holds the Keras ``History``.
     """
-    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer, steps_per_epoch
+    from deep_unsupervised import (STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer,
+                                   steps_per_epoch)
 
     model = build_autoencoder(s)
     steps = s.epochs * steps_per_epoch(len(data.x_train), s.batch_size)  # the cosine's length
@@ -143,7 +144,7 @@ def train_autoencoder(s, data, *, callbacks=(), label=None):
 
 def evaluate_reconstruction(s, model, data) -> dict:
     """Test cross-entropy and MSE per pixel (PCA's and linear outputs clipped for the former)."""
-    from .. import autoencoders
+    from deep_unsupervised import autoencoders
 
     x = data.x_test.reshape(len(data.x_test), -1)
     if hasattr(model, "reconstruct"):  # PCA
@@ -243,7 +244,7 @@ def features_of(name: str, model, x):
     if name == "conv-ae":
         return model.encoder.predict(x, batch_size=256, verbose=0).reshape(len(x), -1)
     if name in ("denoising-ae", "plain-conv-ae"):
-        from ..denoising import encoder_of
+        from deep_unsupervised.denoising import encoder_of
 
         return encoder_of(model).predict(x, batch_size=256, verbose=0).reshape(len(x), -1)
     if name.startswith("vae-"):  # the posterior mean of binarised digits
@@ -258,7 +259,7 @@ def features_of(name: str, model, x):
 
 def train_label_budget(s, data, *, callbacks=(), label=None):
     """Train every representation's recipe (at its own settings) and compute the features."""
-    from .. import recipes
+    from deep_unsupervised.book import recipes
 
     out = {"train": {}, "test": {}}
     for name in s.representations:
@@ -278,7 +279,7 @@ def evaluate_label_budget(s, features, data) -> dict:
     """Mean and spread of the test accuracy per representation and budget (``rep@n``)."""
     import numpy as np
 
-    from .. import probing
+    from deep_unsupervised import probing
 
     fewest = int(np.bincount(data.y_train).min())
     budgets = tuple(sorted({min(n, fewest) for n in s.per_class}))  # under --limit

@@ -42,7 +42,7 @@ class NoisyDigits(Split):
 
 def load_digits(s, limit: int | None = None):
     """The first ``n_train`` training and ``n_test`` test digits, and the noisy test digits."""
-    from .. import corruption, data
+    from deep_unsupervised import corruption, data
 
     mnist = data.load_mnist()
     x_test = mnist.x_test[:capped(s.n_test, limit)]
@@ -58,8 +58,8 @@ def train_denoiser(s, data, *, callbacks=(), label=None):
     The corruption is the model's first layer, active in training only, so every batch is
     corrupted afresh; the loss compares the reconstruction with the uncorrupted target.
     """
-    from .. import denoising
-    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
+    from deep_unsupervised import denoising
+    from deep_unsupervised import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
     name = label or ("denoising" if s.noise_stddev > 0 else "plain")
     clean = data.x_train
@@ -77,7 +77,7 @@ def evaluate_denoiser(s, model, data) -> dict:
     """Mean test PSNR (dB) of the output for noisy and for clean inputs, and the MSE."""
     import numpy as np
 
-    from .. import corruption
+    from deep_unsupervised import corruption
 
     denoised = model.predict(data.x_noisy, batch_size=500, verbose=0)
     restored = model.predict(data.x_test, batch_size=500, verbose=0)
@@ -137,7 +137,7 @@ def load_spiral(s, limit: int | None = None):
     """Training points on the arc, and test points near it (on-curve points plus σ noise)."""
     import numpy as np
 
-    from .. import manifolds
+    from deep_unsupervised import manifolds
 
     curve = manifolds.spiral(capped(s.n_train, limit), noise=0.0, seed=0)[0]
     on_curve = manifolds.spiral(capped(s.n_test, limit), noise=0.0, seed=1)[0]
@@ -147,10 +147,11 @@ def load_spiral(s, limit: int | None = None):
 
 def train_spiral_dae(s, data, *, callbacks=(), label=None):
     """Fit r(corrupt(x)) to the clean points x with squared error (cosine decay over all steps)."""
-    from .. import denoising, training
+    from deep_unsupervised import denoising
+    import deep_unsupervised as du
 
     model = denoising.denoising_mlp(noise_stddev=s.noise_stddev, hidden=s.hidden)
-    training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+    du.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, schedule="cosine", loss="mse",
                  callbacks=callbacks, label=label or "2-D DAE")
     return model
@@ -160,7 +161,7 @@ def evaluate_spiral_dae(s, model, data) -> dict:
     """Distances to the curve before and after r, and agreement with the optimal denoiser."""
     import numpy as np
 
-    from .. import denoising, manifolds
+    from deep_unsupervised import denoising, manifolds
 
     near = data.x_test
     r_near = model.predict(near, batch_size=1000, verbose=0)
@@ -205,7 +206,7 @@ class SegNetSettings:
 
 def load_scenes(s, limit: int | None = None):
     """Training scenes (seed 0) and different test scenes (seed 1), with their masks."""
-    from .. import segmentation
+    from deep_unsupervised import segmentation
 
     x_train, y_train = segmentation.make_scenes(capped(s.n_train, limit), size=s.size, seed=0)
     x_test, y_test = segmentation.make_scenes(capped(s.n_test, limit), size=s.size, seed=1)
@@ -214,10 +215,11 @@ def load_scenes(s, limit: int | None = None):
 
 def train_segnet(s, data, *, callbacks=(), label=None):
     """Fit the SegNet to the masks; the test scenes' loss is only reported per epoch."""
-    from .. import segmentation, training
+    from deep_unsupervised import segmentation
+    import deep_unsupervised as du
 
     model = segmentation.segnet(input_shape=data.x_train.shape[1:], filters=s.filters)
-    training.fit(model, data.x_train, data.y_train, epochs=s.epochs, batch_size=s.batch_size,
+    du.fit(model, data.x_train, data.y_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, loss="binary_crossentropy",
                  validation_data=(data.x_test, data.y_test), callbacks=callbacks,
                  label=label or "SegNet")
@@ -228,7 +230,7 @@ def best_threshold(data):
     """The single brightness threshold with the best IoU on the training scenes (no learning)."""
     import numpy as np
 
-    from .. import segmentation
+    from deep_unsupervised import segmentation
 
     thresholds = np.linspace(0.2, 0.9, 71)
     ious = [segmentation.iou(data.y_train, data.x_train, t) for t in thresholds]
@@ -239,7 +241,7 @@ def evaluate_segnet(s, model, data) -> dict:
     """Test IoU of the SegNet (pooled and median per scene) and of the best threshold."""
     import numpy as np
 
-    from .. import segmentation
+    from deep_unsupervised import segmentation
 
     predicted = model.predict(data.x_test, batch_size=250, verbose=0)
     per_scene = segmentation.iou(data.y_test, predicted, per_image=True)

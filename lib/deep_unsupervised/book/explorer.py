@@ -25,7 +25,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .validation import described, invalid as _invalid
+from .._backend.validation import described, invalid as _invalid
 
 # The book's colour-blind-safe palette (Okabe & Ito), for the encoded points of a code plane.
 _COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",

@@ -30,7 +30,7 @@ class FourClassSettings:
 
 def load_four_class(s, limit: int | None = None):
     """The first ``n_fit`` points train, the rest are held out (both capped by ``limit``)."""
-    from .. import classifiers
+    from deep_unsupervised import classifiers
 
     x, y = classifiers.four_class_problem(n=s.n_points, seed=s.data_seed)
     n_fit = capped(s.n_fit, limit)
@@ -41,7 +41,7 @@ def load_four_class(s, limit: int | None = None):
 
 def train_four_class(s, data, *, callbacks=(), label=None):
     """The seeded dense classifier, trained with Adam; held-out data monitored per epoch."""
-    from .. import classifiers
+    from deep_unsupervised import classifiers
 
     model = classifiers.dense_classifier(hidden=s.hidden)
     classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
@@ -94,7 +94,7 @@ class MLPSettings:
 
 def load_mnist_head(s, limit: int | None = None):
     """The first ``n_train`` training digits (28x28x1) and the test digits."""
-    from .. import data as D
+    from deep_unsupervised import data as D
 
     mnist = D.load_mnist()
     n = capped(s.n_train, limit)
@@ -106,9 +106,9 @@ def train_mlp(s, data, *, callbacks=(), label=None):
     """The seeded MLP (ReLU, Glorot), trained with Adam."""
     import keras
 
-    from .. import classifiers
+    from deep_unsupervised import classifiers
 
-    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup
+    from deep_unsupervised import STEPS_PER_EXECUTION, ProgressBar, backup
 
     model = classifiers.mlp(hidden=s.hidden, dropout=s.dropout)
     model.compile(optimizer=keras.optimizers.Adam(s.learning_rate),

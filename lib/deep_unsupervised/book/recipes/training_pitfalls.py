@@ -45,7 +45,7 @@ class SmallLabelled(Split):
 
 def load_small_labelled(s, limit: int | None = None):
     """``per_class`` digits per class from the training pool; the last ``n_val`` validate."""
-    from .. import data as D
+    from deep_unsupervised import data as D
 
     mnist = D.load_mnist()
     n_val = capped(s.n_val, limit)
@@ -63,7 +63,7 @@ def train_overfit(s, data, *, callbacks=(), label=None):
 
     The returned model's ``history.history`` holds the per-epoch curves.
     """
-    from .. import classifiers
+    from deep_unsupervised import classifiers
 
     model = classifiers.mlp(hidden=s.hidden, dropout=s.dropout)
     classifiers.fit(model, data.x_train, data.y_train, epochs=s.epochs,
@@ -123,7 +123,7 @@ class InitialisationSettings:
 
 def load_initialisation_data(s, limit: int | None = None):
     """The first ``n_train`` training digits and the test digits."""
-    from .. import data as D
+    from deep_unsupervised import data as D
 
     mnist = D.load_mnist()
     n = capped(s.n_train, limit)
@@ -146,7 +146,7 @@ def hidden_signals(model, x) -> dict:
     sigmoid-like outputs so close to 0 or 1 that the slope h(1 - h) is below 0.01."""
     import numpy as np
 
-    from ..inspection import layer_outputs
+    from deep_unsupervised.inspection import layer_outputs
 
     names = [layer.name for layer in model.layers if layer.name.startswith("dense_")]
     outs = layer_outputs(model, x, names)
@@ -175,7 +175,7 @@ def train_initialisation_study(s, data, *, callbacks=(), label=None):
     """
     import keras
 
-    from .. import classifiers, inspection
+    from deep_unsupervised import classifiers, inspection
 
     x_probe, y_probe = data.x_train[:s.n_probe], data.y_train[:s.n_probe]
     results = {}
@@ -223,7 +223,7 @@ def initial_network(s, activation: str, initialiser: str):
     activation and initialiser (same seed, same weights), for measurements at initialisation."""
     import keras
 
-    from .. import classifiers
+    from deep_unsupervised import classifiers
 
     keras.utils.set_random_seed(s.seed)
     return classifiers.mlp(hidden=s.hidden, activation=activation,

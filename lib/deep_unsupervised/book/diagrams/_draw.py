@@ -2,7 +2,7 @@
 
 Every diagram is drawn on :func:`canvas`, whose data coordinates are inches of the printed
 figure, so a font size means the same on every diagram. Colours come from the book's
-colour-blind-safe palette (:data:`deep_unsupervised.plotting.PALETTE`); boxes are filled with a
+colour-blind-safe palette (:data:`deep_unsupervised.book.plotting.PALETTE`); boxes are filled with a
 light tint of their colour and outlined in the colour itself, so the text on them stays black.
 """
 

@@ -39,7 +39,7 @@ class SpiralPoints(Split):
 
 def load_spiral(s, limit: int | None = None):
     """Training points (seed 0) and fresh test points (seed 1) scattered around the spiral."""
-    from .. import manifolds
+    from deep_unsupervised import manifolds
 
     x_train, t_train = manifolds.spiral(capped(s.n_train, limit), noise=s.noise, seed=0)
     x_test, t_test = manifolds.spiral(capped(s.n_test, limit), noise=s.noise, seed=1)
@@ -48,11 +48,12 @@ def load_spiral(s, limit: int | None = None):
 
 def train_spiral_ae(s, data, *, callbacks=(), label=None):
     """The seeded autoencoder, fitted with squared error (Adam, cosine decay over all steps)."""
-    from .. import autoencoders, training
+    from deep_unsupervised import autoencoders
+    import deep_unsupervised as du
 
     model = autoencoders.deep_autoencoder(input_dim=2, hidden=s.hidden, code_dim=s.code_dim,
                                           code_activation=None, output_activation=None)
-    training.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+    du.fit(model, data.x_train, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, schedule="cosine", loss="mse",
                  callbacks=callbacks, label=label or "spiral autoencoder")
     return model
@@ -62,7 +63,7 @@ def evaluate_spiral_ae(s, model, data) -> dict:
     """Test squared error per point, and the mean distance of reconstructions to the curve."""
     import numpy as np
 
-    from .. import manifolds
+    from deep_unsupervised import manifolds
 
     x_rec = model.predict(data.x_test, batch_size=1000, verbose=0)
     return {"squared_error": float(np.mean(np.sum((data.x_test - x_rec) ** 2, axis=1))),

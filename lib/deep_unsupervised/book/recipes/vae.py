@@ -2,7 +2,7 @@
 with a 2-D code (``vae-2``, the code plane the chapter draws) and a 16-D code (``vae-16``).
 
 The model is ``vae.VAE`` with ``vae.dense_encoder``/``vae.dense_decoder`` (hidden layers mirrored
-in the decoder), trained by ``training.fit`` with Adam and a cosine decay on the binarised training
+in the decoder), trained by ``du.fit`` with Adam and a cosine decay on the binarised training
 digits, the test digits monitored per epoch. ``evaluate`` reports, in nats per test digit, the
 -ELBO and its two terms on all test digits, and on the first ``iw_n`` test digits both the -ELBO
 and the importance-weighted bound with ``iw_k`` samples (Burda et al., 2016): the two bounds are
@@ -59,7 +59,7 @@ def load_binarised_mnist(s, limit: int | None = None):
     Returns:
         A :class:`Split` with ``x_train``, ``x_test``, ``y_test`` (``limit`` caps each set).
     """
-    from .. import data
+    from deep_unsupervised import data
 
     mnist = data.load_mnist(binarize=True)
     return Split(x_train=mnist.x_train[:limit], x_test=mnist.x_test[:limit],
@@ -70,7 +70,7 @@ def build_dense_vae(s):
     """The untrained model of settings ``s`` (seeded by ``s.seed``)."""
     import keras
 
-    from .. import vae as V
+    from deep_unsupervised import vae as V
 
     keras.utils.set_random_seed(s.seed)
     shape = (28, 28, 1)
@@ -86,7 +86,8 @@ def train_dense_vae(s, data, *, callbacks=(), label=None, model=None):
     Args:
         model: an untrained model from :func:`build_dense_vae` (built here when ``None``).
     """
-    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer, steps_per_epoch
+    from deep_unsupervised import (STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer,
+                                   steps_per_epoch)
 
     model = build_dense_vae(s) if model is None else model
     steps = s.epochs * steps_per_epoch(len(data.x_train), s.batch_size)  # the cosine's length
@@ -108,7 +109,7 @@ def evaluate_dense_vae(s, model, data) -> dict:
     """
     import numpy as np
 
-    from .. import vae as V
+    from deep_unsupervised import vae as V
 
     terms = model.evaluate(data.x_test, batch_size=1000, verbose=0, return_dict=True)
     subset = data.x_test[:s.iw_n]

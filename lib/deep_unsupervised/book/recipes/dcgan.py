@@ -103,7 +103,7 @@ class Domains(Split):
 
 def load_digits(s, limit=None):
     """MNIST, with the first ``n_train`` training digits as ``x_train`` and the test digits."""
-    from .. import data
+    from deep_unsupervised import data
 
     mnist = data.load_mnist()
     n_train = getattr(s, "n_train", getattr(s, "n_domain", 0))
@@ -113,8 +113,8 @@ def load_digits(s, limit=None):
 
 def train_gan(s, data, *, callbacks=(), label=None):
     """The GAN of the settings, fitted on ``data.x_train``; returns the ``gan.GAN``."""
-    from .. import autodiff, gan
-    from ..training import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
+    from deep_unsupervised import autodiff, gan
+    from deep_unsupervised import STEPS_PER_EXECUTION, ProgressBar, backup, make_optimizer
 
     model = gan.GAN(gan.dcgan_generator(latent_dim=s.latent_dim), gan.dcgan_discriminator(),
                     latent_dim=s.latent_dim, loss=s.loss, d_steps=s.d_steps,
@@ -134,14 +134,15 @@ def train_feature_classifier(data, f=FRECHET):
     """The Fréchet distance's feature extractor and its classifier's test accuracy."""
     import keras
 
-    from .. import metrics, training
+    from deep_unsupervised import metrics
+    import deep_unsupervised as du
 
     mnist = data.mnist
     start = capped(f.classifier_start, data.limit)
     stop = start + capped(f.classifier_n, data.limit)
     keras.utils.set_random_seed(f.classifier_seed)
     classifier = metrics.mnist_classifier()
-    training.fit(classifier, mnist.x_train[start:stop], mnist.y_train[start:stop],
+    du.fit(classifier, mnist.x_train[start:stop], mnist.y_train[start:stop],
                  epochs=f.classifier_epochs, batch_size=f.classifier_batch_size,
                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                  label="feature classifier")
@@ -156,7 +157,7 @@ def frechet_quality(samples, data, f=FRECHET, scorer=None) -> dict:
     several models with one classifier; trained here when ``None`` (it is seeded, so every call
     trains the same one).
     """
-    from .. import metrics
+    from deep_unsupervised import metrics
 
     features, accuracy = scorer or train_feature_classifier(data, f)
     n = len(data.x_test)
@@ -176,12 +177,12 @@ def evaluate_gan(s, model, data, scorer=None) -> dict:
 
 def train_conv_vae(s, data, *, callbacks=(), label=None):
     """The convolutional VAE baseline (``deep_unsupervised.vae``), fitted on ``data.x_train``."""
-    from .. import training
-    from .. import vae as V
+    import deep_unsupervised as du
+    from deep_unsupervised import vae as V
 
     model = V.VAE(V.conv_encoder(latent_dim=s.latent_dim),
                   V.conv_decoder(latent_dim=s.latent_dim), seed=s.seed)
-    training.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
+    du.fit(model, data.x_train, epochs=s.epochs, batch_size=s.batch_size,
                  learning_rate=s.learning_rate, label=label or "VAE", callbacks=callbacks)
     return model
 
@@ -202,7 +203,7 @@ def load_domains(s, limit=None):
     """Unpaired batches of thin (A) and thick (B) digits, and the test digits."""
     import tensorflow as tf  # the unpaired input pipeline
 
-    from .. import cyclegan, data
+    from deep_unsupervised import cyclegan, data
 
     mnist = data.load_mnist()
     n = min(s.n_domain, len(mnist.x_train) // 2)  # two disjoint halves at most
@@ -218,23 +219,24 @@ def load_domains(s, limit=None):
 
 def train_cyclegan(s, data, *, callbacks=(), label=None):
     """The CycleGAN of the settings on ``data.pairs``; returns the ``cyclegan.CycleGAN``."""
-    from .. import cyclegan, training
+    from deep_unsupervised import cyclegan
+    import deep_unsupervised as du
 
     model = cyclegan.CycleGAN(cyclegan.translator(), cyclegan.translator(),
                               cyclegan.patch_discriminator(), cyclegan.patch_discriminator(),
                               cycle_weight=s.cycle_weight, identity_weight=s.identity_weight)
-    optimizers = {f"{p}_optimizer": training.make_optimizer(s.learning_rate, beta_1=s.beta_1)
+    optimizers = {f"{p}_optimizer": du.make_optimizer(s.learning_rate, beta_1=s.beta_1)
                   for p in "dg"}
-    from ..autodiff import remapper_disabled
+    from deep_unsupervised.autodiff import remapper_disabled
 
     with remapper_disabled():  # the translators' loss differentiates through conv + LeakyReLU
-        training.fit(model, data.pairs, epochs=s.epochs, compile_kwargs=optimizers,
+        du.fit(model, data.pairs, epochs=s.epochs, compile_kwargs=optimizers,
                      label=label or "CycleGAN", callbacks=callbacks)
     return model
 
 
 def evaluate_cyclegan(s, model, data) -> dict:
-    from .. import cyclegan
+    from deep_unsupervised import cyclegan
 
     return cyclegan.translation_errors(model, data.x_test, size=s.thicken_size)
 
