@@ -30,7 +30,8 @@ What the reader sees of figures and code (issue 31 item 4, issue 34 item 2):
   whose width attribute is half its pixel width; 1 otherwise). It fails below TEXT_FLOOR_PX (12 px = 9 pt) on
   the desktop; on a phone it is reported (a tap opens the figure at full size).
 
-Each page is loaded once, at the desktop size, then resized to the phone. Each failure names the
+Each page is loaded once, at the desktop size, then resized to the phone; two pages are checked
+at a time, in two browsers (JOBS). Each failure names the
 page, the viewport, the element and the measurement; the summary line counts the blocks that
 scroll sideways (with a cue) and the images shown below 45 % of their natural width. Screenshots of
 a few chapter pages in the light and the dark theme go to _build/screenshots/ (the top of the page
@@ -392,9 +393,26 @@ def screenshots(page, rel: str) -> list[str]:
     return problems
 
 
-def main(pages: list[str]) -> int:
+JOBS = 2  # pages checked at once, each thread with its own Playwright and browser
+
+
+def check_pages(base: str, pages: list[str], results: dict) -> None:
+    """Check ``pages`` in order in one browser (one thread's share); fill ``results[rel]``."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:  # Playwright is not thread-safe: one instance per thread
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        try:
+            for rel in pages:
+                results[rel] = check_page(browser, base, rel)
+                problems, summary = results[rel]
+                lines = [f"{'ok  ' if not problems else 'FAIL'} {rel}: {summary}"]
+                print("\n".join(lines + [f"      {p}" for p in problems]), flush=True)
+        finally:
+            browser.close()
+
+
+def main(pages: list[str], jobs: int = JOBS) -> int:
     if not (HTML / "index.html").exists():
         raise SystemExit(f"{HTML / 'index.html'} not found: build the book first (make book)")
     from deep_unsupervised.book import plotting
@@ -403,24 +421,34 @@ def main(pages: list[str]) -> int:
         raise SystemExit("browser_check.py: SMALLEST_FONT_PT and DPI differ from plotting.py's")
     SHOTS.mkdir(parents=True, exist_ok=True)
     server, port = serve(HTML)
-    base, start, failed, weights = f"http://127.0.0.1:{port}", time.perf_counter(), [], {}
+    base, start, results = f"http://127.0.0.1:{port}", time.perf_counter(), {}
+    # Much of a page's check is waiting (loading, typesetting, the pause after a resize), so two
+    # browsers side by side take little more than half the time of one. Pages are dealt out in
+    # turn; a thread that raises fails the check.
+    shares = [pages[i::jobs] for i in range(jobs)]
+    errors: list[BaseException] = []
+
+    def run(share):
+        try:
+            check_pages(base, share, results)
+        except BaseException as error:  # re-raised below, in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(share,)) for share in shares if share]
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
-            for rel in pages:
-                problems, summary = check_page(browser, base, rel)
-                weights[rel] = summary
-                print(f"{'ok  ' if not problems else 'FAIL'} {rel}: {summary}", flush=True)
-                for p in problems:
-                    print(f"      {p}")
-                if problems:
-                    failed.append(rel)
-            browser.close()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     finally:
         server.shutdown()
+    if errors:
+        raise errors[0]
+    failed = [rel for rel in pages if results[rel][0]]
+    weights = {rel: results[rel][1] for rel in pages}
     (SHOTS / "summary.json").write_text(json.dumps(weights, indent=1) + "\n")
-    print(f"browser check: {len(pages)} pages x {len(VIEWPORTS)} viewports in "
-          f"{time.perf_counter() - start:.0f} s; screenshots in {SHOTS}/")
+    print(f"browser check: {len(pages)} pages x {len(VIEWPORTS)} viewports, {len(threads)} at a "
+          f"time, in {time.perf_counter() - start:.0f} s; screenshots in {SHOTS}/")
     if failed:
         print(f"{len(failed)} page(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
