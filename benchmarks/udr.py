@@ -11,7 +11,10 @@ scores in ``--cache`` (one ``.npz`` per seed), so that seeds may train in separa
 ``report`` ranks the models by their UDR, computed from the codes alone, and compares the ranking
 with the MIG, which needs the factors: the Spearman correlation of UDR with MIG, the MIG of the
 model UDR picks, and how that MIG compares with the MIG of randomly rotated true factors (the
-chapter's baseline). It writes ``benchmarks/udr.json`` with the machine it ran on.
+chapter's baseline). For each seed it also records where its two most informative elements (the
+positions) point in the x-y plane (``disentanglement.plane_angles``: angle and R²), which shows
+how a seed whose positions are not on the axes went wrong. It writes ``benchmarks/udr.json`` with
+the machine it ran on (that of the report; each seed's training time is in ``seconds``).
 
 ``control`` separates what lowering β does from what the second phase brings anyway. For seed 0 it
 trains the first phase as the recipe does, then the second phase's epochs twice more: once keeping
@@ -96,8 +99,18 @@ def summarize(runs: dict, factors, n_rotations: int = 200) -> dict:
 
     from deep_unsupervised import disentanglement as dis
 
+    from deep_unsupervised import shapes
+
     seeds = sorted(runs)
     udr, pairs = dis.udr([runs[i][0] for i in seeds], [runs[i][1] for i in seeds])
+    # where each seed's two most informative elements (the positions) point in the x-y plane
+    xy = [shapes.FACTOR_NAMES.index(name) for name in ("x", "y")]
+    angles, r2 = [], []
+    for i in seeds:
+        top = np.argsort(-runs[i][1])[:2]
+        a, q = dis.plane_angles(runs[i][0][:, top], factors, xy)
+        angles.append(a.round(1).tolist())
+        r2.append(q.round(3).tolist())
     mig = np.array([runs[i][2]["mig"] for i in seeds])
     rotated = dis.rotation_baseline(factors, n_rotations=n_rotations)
     pick = seeds[int(np.argmax(udr))]
@@ -110,6 +123,7 @@ def summarize(runs: dict, factors, n_rotations: int = 200) -> dict:
             "n_rotations": n_rotations,
             "pick_over_rotations": float(mig[seeds.index(pick)] / rotated.mean()),
             "seeds_reaching_3x": int(np.sum(mig >= 3 * rotated.mean())),
+            "position_angles": angles, "position_r2": r2,
             "seconds": [runs[i][3] for i in seeds]}
 
 

@@ -299,6 +299,49 @@ def traversal_codes(z_base, z_all, n_steps: int = 7, quantiles=(0.02, 0.98)) -> 
     return codes.reshape(m * n_steps, m)
 
 
+def plane_angles(z, factors, pair) -> tuple[np.ndarray, np.ndarray]:
+    """Where each code element points in the plane of two factors (the positions, say).
+
+    Each element is fitted by least squares as a + b u + c v, with u and v the two factors of
+    ``pair`` standardised. Its angle is the direction of (b, c), in degrees in [0, 180): 0 when
+    the element follows the first factor, 90 when it follows the second, 45 or 135 when it
+    follows both alike. R² says how much of the element's variance the plane explains; an angle
+    means little when R² is small.
+
+    Args:
+        z: (N, n_codes) codes.
+        factors: (N, n_factors) factor values or indices.
+        pair: the two factor columns, e.g. (x, y).
+
+    Returns:
+        ``(angles, r2)``, two arrays (n_codes,).
+
+    Example:
+        >>> f = np.random.default_rng(0).integers(0, 16, size=(2000, 2))
+        >>> u = (f - f.mean(0)) / f.std(0)
+        >>> t = np.radians(30)
+        >>> angles, r2 = plane_angles(u @ [[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]],
+        ...                           f, (0, 1))
+        >>> np.round(angles).tolist(), np.round(r2, 3).tolist()
+        ([30.0, 120.0], [1.0, 1.0])
+    """
+    z, factors = _check_pair(z, factors)
+    pair = [check_int("pair", k, low=0, high=factors.shape[1] - 1) for k in np.ravel(pair)]
+    if len(pair) != 2 or pair[0] == pair[1]:
+        raise invalid("pair", "two different factor columns", described(f"{pair}"))
+    uv = factors[:, pair].astype(float)
+    sd = uv.std(axis=0)
+    if np.any(sd == 0):
+        raise invalid("factors", "two factors that vary", described(f"a constant column in {pair}"))
+    design = np.c_[np.ones(len(uv)), (uv - uv.mean(axis=0)) / sd]
+    coef = np.linalg.lstsq(design, z, rcond=None)[0]          # (3, n_codes)
+    residual = z - design @ coef
+    var = z.var(axis=0)
+    r2 = np.where(var > 0, 1 - residual.var(axis=0) / np.where(var > 0, var, 1), 0.0)
+    angles = np.degrees(np.arctan2(coef[2], coef[1])) % 180
+    return angles, r2
+
+
 # -- choosing a model without labels: UDR (Duan et al., 2020) -------------------------------------
 def udr_pair(z_a, z_b, kl_a=None, kl_b=None, threshold: float = 0.01) -> float:
     """Unsupervised Disentanglement Ranking score of two models' codes of the same images.
@@ -374,15 +417,23 @@ def _standard_ranks(z):
     return (ranks - ranks.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 
 
-def udr_table(seeds, udr_scores, mig, pick, rotations_mean: float) -> str:
+def udr_table(seeds, udr_scores, mig, pick, rotations_mean: float, angles=None,
+              r2=None) -> str:
     """A Markdown table of models ranked without labels: per seed its UDR score, its MIG (which
     needs the factors) and the MIG over ``rotations_mean`` (random rotations' MIG); the seed
-    ``pick`` (UDR's choice) is marked. ``benchmarks/udr.py`` records all five."""
-    rows = ["| seed | UDR (no labels) | MIG (needs the factors) | MIG / rotations |",
-            "| ---: | ---: | ---: | ---: |"]
-    for seed, score, m in zip(seeds, udr_scores, mig):
+    ``pick`` (UDR's choice) is marked. With ``angles`` and ``r2`` (per seed, of its two
+    position elements; :func:`plane_angles`), a last column shows them. ``benchmarks/udr.py``
+    records all of these."""
+    extra = angles is not None and r2 is not None
+    rows = ["| seed | UDR (no labels) | MIG (needs the factors) | MIG / rotations |"
+            + (" position elements: angle (R²) |" if extra else ""),
+            "| ---: | ---: | ---: | ---: |" + (" ---: |" if extra else "")]
+    for i, (seed, score, m) in enumerate(zip(seeds, udr_scores, mig)):
         mark = " (UDR's pick)" if seed == pick else ""
-        rows.append(f"| {seed}{mark} | {score:.3f} | {m:.3f} | {m / rotations_mean:.2f} |")
+        row = f"| {seed}{mark} | {score:.3f} | {m:.3f} | {m / rotations_mean:.2f} |"
+        if extra:
+            row += " " + ", ".join(f"{a:.0f}° ({q:.2f})" for a, q in zip(angles[i], r2[i])) + " |"
+        rows.append(row)
     return "\n".join(rows)
 
 

@@ -237,3 +237,27 @@ def test_udr_table_marks_the_pick_and_divides_by_the_rotations():
     rows = dis.udr_table([0, 1], [0.2, 0.6], [0.1, 0.3], pick=1, rotations_mean=0.1).splitlines()
     assert rows[2] == "| 0 | 0.200 | 0.100 | 1.00 |"
     assert rows[3] == "| 1 (UDR's pick) | 0.600 | 0.300 | 3.00 |"
+
+
+def test_udr_table_shows_the_position_elements_when_given():
+    table = dis.udr_table([0, 2], [0.5, 0.4], [0.4, 0.2], pick=0, rotations_mean=0.1,
+                          angles=[[85.0, 175.0], [120.0, 31.0]], r2=[[0.97, 0.96], [0.98, 0.98]])
+    rows = table.splitlines()
+    assert rows[0].endswith("position elements: angle (R²) |")
+    assert rows[3].endswith("| 120° (0.98), 31° (0.98) |"), rows[3]
+
+
+def test_plane_angles_of_axis_aligned_rotated_and_unrelated_codes():
+    f = np.random.default_rng(0).integers(0, 16, size=(3000, 3))
+    u = (f[:, :2] - f[:, :2].mean(0)) / f[:, :2].std(0)
+    t = np.radians(25)
+    rotated = u @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    noise = np.random.default_rng(1).normal(size=(3000, 1))
+    z = np.c_[-u[:, 1], u[:, 0], rotated, f[:, 2:] + 0.0, noise]
+    angles, r2 = dis.plane_angles(z, f, (0, 1))
+    # a flipped element points the opposite way, which is the same line: 90 for -y
+    np.testing.assert_allclose(angles[:4], [90, 0, 25, 115], atol=1e-6)
+    np.testing.assert_allclose(r2[:4], 1, atol=1e-9)
+    assert r2[4] < 0.01 and r2[5] < 0.01      # the third factor and noise: not in the plane
+    with pytest.raises(ValueError, match="Invalid value for argument 'pair'"):
+        dis.plane_angles(z, f, (0, 0))
