@@ -421,12 +421,13 @@ def udr_table(seeds, udr_scores, mig, pick, rotations_mean: float, angles=None,
               r2=None) -> str:
     """A Markdown table of models ranked without labels: per seed its UDR score, its MIG (which
     needs the factors) and the MIG over ``rotations_mean`` (random rotations' MIG); the seed
-    ``pick`` (UDR's choice) is marked. With ``angles`` and ``r2`` (per seed, of its two
-    position elements; :func:`plane_angles`), a last column shows them. ``benchmarks/udr.py``
+    ``pick`` (UDR's choice) is marked. With ``angles`` and ``r2`` (per seed, of its two most
+    informative elements, the positions in a good seed; :func:`plane_angles`), a last column shows
+    them. ``benchmarks/udr.py``
     records all of these."""
     extra = angles is not None and r2 is not None
     rows = ["| seed | UDR (no labels) | MIG (needs the factors) | MIG / rotations |"
-            + (" position elements: angle (R²) |" if extra else ""),
+            + (" two most informative elements: angle in x-y (R²) |" if extra else ""),
             "| ---: | ---: | ---: | ---: |" + (" ---: |" if extra else "")]
     for i, (seed, score, m) in enumerate(zip(seeds, udr_scores, mig)):
         mark = " (UDR's pick)" if seed == pick else ""

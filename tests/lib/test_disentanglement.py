@@ -243,7 +243,7 @@ def test_udr_table_shows_the_position_elements_when_given():
     table = dis.udr_table([0, 2], [0.5, 0.4], [0.4, 0.2], pick=0, rotations_mean=0.1,
                           angles=[[85.0, 175.0], [120.0, 31.0]], r2=[[0.97, 0.96], [0.98, 0.98]])
     rows = table.splitlines()
-    assert rows[0].endswith("position elements: angle (R²) |")
+    assert rows[0].endswith("two most informative elements: angle in x-y (R²) |")
     assert rows[3].endswith("| 120° (0.98), 31° (0.98) |"), rows[3]
 
 
