@@ -70,7 +70,6 @@ def control(cache: Path, seed: int = 0) -> None:
     from deep_unsupervised import beta_vae as B
     from deep_unsupervised.book import recipes
     from deep_unsupervised.book.recipes.beta_vae import build_beta_vae
-    from deep_unsupervised._backend.training import ProgressBar
 
     recipe = recipes.get(RECIPE)
     out = {}
@@ -85,7 +84,7 @@ def control(cache: Path, seed: int = 0) -> None:
             model.compile(optimizer=keras.optimizers.Adam(s.learning_rate), steps_per_execution=32)
             schedule = B.BetaSchedule({0: s.beta, s.final_epoch: s.beta_final})
             model.fit(data.x_train, epochs=s.epochs, batch_size=s.batch_size, verbose=0,
-                      callbacks=[schedule, ProgressBar(key)])
+                      callbacks=[schedule, du.ProgressBar(key)])
         out[key] = {"seed": seed, **recipe.evaluate(s, model, data)}
         print(key, {k: round(v, 3) for k, v in out[key].items()}, flush=True)
     cache.mkdir(parents=True, exist_ok=True)
@@ -98,7 +97,6 @@ def summarize(runs: dict, factors, n_rotations: int = 200) -> dict:
     from scipy.stats import spearmanr
 
     from deep_unsupervised import disentanglement as dis
-
     from deep_unsupervised import shapes
 
     seeds = sorted(runs)

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import deep_unsupervised as du
 from deep_unsupervised import data
-from deep_unsupervised._backend import runtime
 
+du.configure_environment()  # before any test imports Keras: quiet TensorFlow, CPU defaults
 
-runtime.configure_environment()  # before any test imports Keras: quiet TensorFlow, CPU defaults
 
 def pytest_configure(config):
     config.addinivalue_line(
