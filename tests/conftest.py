@@ -50,11 +50,12 @@ def tiny_mnist_dir(tmp_path):
 
 @pytest.fixture
 def eager():
-    """On TensorFlow, every model compiles with ``run_eagerly=True``, for tests that train a step
-    or two to check what a recipe passes on (settings, optimisers, options): for so few steps,
-    tracing the graph costs far more than the steps. The graph-compiled steps are under test in
-    each module's own unit tests. On JAX, op-by-op execution is slower than compiling the step,
-    so it is left alone."""
+    """On TensorFlow, every model compiles with ``run_eagerly=True``, for tests that train a few
+    steps to check what a recipe passes on (settings, optimisers, options) or what a step records
+    (trackers, optimiser counts, saved weights): for so few steps, tracing the graph costs far
+    more than the steps. Each model's graph-compiled step stays under test: every module keeps
+    tests that train without this fixture. On JAX, op-by-op execution is slower than compiling
+    the step, so it is left alone."""
     import keras
 
     if keras.backend.backend() != "tensorflow":

@@ -21,11 +21,14 @@ step() {  # step NAME COMMAND...
 step "lint (ruff check)" "$BIN/ruff" check lib tools tests benchmarks
 step "GitHub workflow against its schema" "$BIN/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/book.yml
 # pytest exits 5 when it collected no test: that is a failure here, like any non-zero code.
-step "unit tests (pytest tests/, 2 workers)" "$PY" -m pytest -q -p no:cacheprovider -n 2 --dist worksteal tests/
+# nbval's plugin is off here (it re-executes notebooks, a later step), since loading it costs each
+# pytest process about a second.
+UNIT="-q -p no:cacheprovider -p no:nbval -n 2 --dist worksteal"
+step "unit tests (pytest tests/, 2 workers)" "$PY" -m pytest $UNIT tests/
 # On Keras's JAX backend, the tests whose outcome the backend can change (marker `backend`, see
 # tests/conftest.py): hand-written training steps, gradients, multi-device training, checkpoints.
 step "unit tests on the JAX backend (pytest -m backend, 2 workers)" \
-  env KERAS_BACKEND=jax "$PY" -m pytest -q -p no:cacheprovider -n 2 --dist worksteal -m backend tests/
+  env KERAS_BACKEND=jax "$PY" -m pytest $UNIT -m backend tests/
 step "records fresh (make check-records)" "$PY" tools/records.py check
 step "notebook hygiene"                  "$PY" tools/notebooks.py check
 # Two notebooks at a time: much of a chapter is single-threaded Python (kernel start, plotting,

@@ -103,7 +103,7 @@ def test_bad_inputs():
     assert not hasattr(A, "layer_outputs")  # one layer_outputs: inspection.layer_outputs
 
 
-def test_train_with_separate_target_and_bad_arguments():
+def test_train_with_separate_target_and_bad_arguments(eager):
     rng = np.random.default_rng(0)
     clean = rng.uniform(size=(32, 6)).astype("float32")
     noisy = np.clip(clean + 0.1 * rng.standard_normal(clean.shape), 0, 1).astype("float32")
@@ -153,7 +153,7 @@ def test_recipe_features_of_and_bad_name():
         R.features_of("cnn", None, x)
 
 
-def test_train_fits_the_given_target(monkeypatch):
+def test_train_fits_the_given_target(monkeypatch, eager):
     """Pins :func:`train`: a denoising use passes noisy inputs and clean targets to ``fit``."""
     from deep_unsupervised._backend import training
 

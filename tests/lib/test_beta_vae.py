@@ -60,15 +60,30 @@ def test_the_beta_variable_sets_the_weight_without_recompiling():
         assert loss == pytest.approx(rec + beta * kl, rel=1e-4), beta
 
 
-def test_beta_changes_what_training_keeps():
+def test_beta_changes_what_training_keeps(eager):
     x = _batch(64)
     kls = {}
     for beta in (0.0, 8.0):
         model = _model(beta)
         model.compile(optimizer=keras.optimizers.Adam(1e-2))
-        model.fit(x, epochs=15, batch_size=16, verbose=0)
+        model.fit(x, epochs=3, batch_size=32, verbose=0)
         kls[beta] = model.evaluate(x, verbose=0, return_dict=True)["kl"]
     assert kls[8.0] < 0.5 * kls[0.0], kls      # β presses the KL down
+
+
+@pytest.mark.backend
+def test_the_compiled_step_reads_beta_at_every_step():
+    """A schedule changes ``beta_weight`` between epochs of one compiled training function; a
+    step that froze β when it was traced would go on weighting the KL with the old value."""
+    x = _batch(32)
+    model = _model(6.0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3))
+    model.fit(x, epochs=1, batch_size=32, verbose=0)
+    model.beta_weight.assign(1.5)
+    history = model.fit(x, epochs=1, batch_size=32, verbose=0).history
+    assert history["beta"] == [1.5]
+    np.testing.assert_allclose(history["loss"][0], history["reconstruction"][0]
+                               + 1.5 * history["kl"][0], rtol=1e-5)
 
 
 def test_beta_norm_matches_the_lecture_setting():
@@ -140,7 +155,10 @@ def test_beta_schedule_drops_beta_at_its_epoch_and_a_second_fit_has_a_fresh_adam
     assert float(model.beta_weight.numpy()) == 1.5
     assert int(model.optimizer.iterations) == 4           # the second fit's 2 epochs × 2 steps
     assert scores.steps == [2, 4, 6]                      # steps count across both fits
-    assert model.history.history["beta"] == [1.5, 1.5]
+    history = model.history.history
+    assert history["beta"] == [1.5, 1.5]
+    np.testing.assert_allclose(history["loss"], np.add(history["reconstruction"],
+                                                       1.5 * np.array(history["kl"])), rtol=1e-5)
     first = R.train_beta_vae(R.BetaVAESettings(**{k: getattr(s, k) for k in (
         "resolution", "n_train", "n_test", "filters", "dense_units", "batch_size")},
         beta=6.0, epochs=1), data)

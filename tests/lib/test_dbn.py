@@ -61,7 +61,7 @@ def test_propagate_up_samples_or_averages(data):
     assert abs(sample.mean() - p.mean()) < 0.02  # Bernoulli draws with these probabilities
 
 
-def test_greedy_pretrain_trains_each_layer_on_the_features_below(data, monkeypatch):
+def test_greedy_pretrain_trains_each_layer_on_the_features_below(data, monkeypatch, eager):
     """Each RBM gets the settings asked for and is fitted on the features of the one below."""
     seen, fit = [], RBM.fit
 

@@ -118,7 +118,7 @@ def _tiny_dae(noise_stddev=0.5):
 
 
 @pytest.mark.backend
-def test_dae_step_corrupts_inputs_and_targets_the_clean_images(monkeypatch):
+def test_dae_step_corrupts_inputs_and_targets_the_clean_images(monkeypatch, eager):
     """Fails if the corruption is skipped or the clean target is replaced by a noisy one."""
     R, s, data = _tiny_dae()
     seen = {}
@@ -144,7 +144,7 @@ def test_dae_step_corrupts_inputs_and_targets_the_clean_images(monkeypatch):
     assert abs(train_loss - clean_loss) > 3e-4, (train_loss, clean_loss)
 
 
-def test_dae_step_without_noise_trains_on_the_clean_reconstruction_loss():
+def test_dae_step_without_noise_trains_on_the_clean_reconstruction_loss(eager):
     R, s, data = _tiny_dae(noise_stddev=0.0)
     model = R.DENOISING_AE.train(s, data)
     clean_loss = model.evaluate(data.x_train, data.x_train, verbose=0, return_dict=True)["loss"]

@@ -123,7 +123,7 @@ def test_non_saturating_and_minimax_differ_where_d_rejects_the_fakes():
 
 
 @pytest.mark.parametrize("d_steps", [1, 3])
-def test_d_steps_discriminator_updates_per_generator_update(d_steps):
+def test_d_steps_discriminator_updates_per_generator_update(d_steps, eager):
     model = _toy_gan(d_steps=d_steps)
     x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
     model.fit(x, epochs=1, batch_size=16, verbose=0)  # 4 batches
@@ -178,7 +178,7 @@ def test_each_step_changes_only_its_player(loss):
     assert _changed(g0, model.generator) and not _changed(d1, model.discriminator)
 
 
-def test_fit_reports_all_trackers():
+def test_fit_reports_all_trackers(eager):
     x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
     for loss, names in (("non_saturating", {"d_real", "d_fake", "g_loss"}),
                         ("wasserstein", {"d_real", "d_fake", "g_loss", "w_estimate", "penalty"})):
@@ -204,7 +204,7 @@ def test_remapper_disabled_is_scoped():
     assert tf.config.optimizer.get_experimental_options().get("remapping", True) == before
 
 
-def test_save_and_load_round_trip(tmp_path):
+def test_save_and_load_round_trip(tmp_path, eager):
     model = _toy_gan("wasserstein", d_steps=2)
     model.fit(np.random.default_rng(0).normal(size=(32, 2)).astype("float32"), epochs=1,
               batch_size=16, verbose=0)

@@ -112,7 +112,7 @@ def test_evaluate_terms_match_the_numpy_elbo_over_uneven_batches():
 
 
 @pytest.mark.parametrize("kind, shape", [("dense", (28, 28, 1)), ("conv", (32, 32, 1))])
-def test_vae_trains_and_tracks_terms(kind, shape):
+def test_vae_trains_and_tracks_terms(kind, shape, eager):
     from deep_unsupervised._backend import training
 
     keras.utils.set_random_seed(0)

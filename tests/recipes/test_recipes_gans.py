@@ -17,8 +17,8 @@ def _rate(optimizer):
 
 
 def test_toy_recipe_uses_its_settings(eager):
-    s = gf.ToyGANSettings(loss="wasserstein", d_steps=2, epochs=2, seeds=(0, 1), n_train=512,
-                          learning_rate=3e-3)
+    s = gf.ToyGANSettings(loss="wasserstein", d_steps=2, epochs=2, seeds=(0, 1), n_train=256,
+                          n_samples=200, learning_rate=3e-3)
     data = gf.load_mixture(s)
     runs = gf.train_toy_gan(s, data)
     assert len(runs) == 2
